@@ -1,0 +1,314 @@
+/*
+ * xs: a plain C API over xapian-core 1.4. Opaque handles and plain C types
+ * only; every function catches every exception and reports it through a
+ * caller-owned struct err (Xapian's message copied in). Stemming always goes
+ * through libstemmer (Snowball), plugged into Xapian as a user stemmer, so
+ * the indexer and the query parser stem identically.
+ *
+ * Thread-safety: handles are not thread-safe; use one per thread. Distinct
+ * handles may be used concurrently. Functions returning int return 0 or a
+ * negative ERR_* code (see lib/err.h). Strings returned through char ** are
+ * malloc'd and owned by the caller (free()).
+ */
+#ifndef PWC_XS_H
+#define PWC_XS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xs_db xs_db;             /* read-only database */
+typedef struct xs_wdb xs_wdb;           /* writable database */
+typedef struct xs_doc xs_doc;           /* document being built */
+typedef struct xs_indexer xs_indexer;   /* TermGenerator + our stemmer */
+typedef struct xs_qparser xs_qparser;   /* QueryParser + our stemmer */
+typedef struct xs_query xs_query;       /* immutable query tree */
+typedef struct xs_enquire xs_enquire;   /* one search session on a db */
+typedef struct xs_mset xs_mset;         /* a page of results */
+typedef struct xs_stemmer xs_stemmer;   /* libstemmer instance */
+
+/* ---- stemmer ------------------------------------------------------- */
+
+/*
+ * Opens a libstemmer stemmer for lang ("english", "en", "french", ... as
+ * libstemmer names them); "none" gives a stemmer that returns words as they
+ * are. ERR_USAGE names the language when libstemmer does not know it.
+ */
+int xs_stemmer_new(const char *lang, xs_stemmer **out, struct err *e);
+void xs_stemmer_free(xs_stemmer *st);
+/* Stems one lower-case UTF-8 word; *out is malloc'd. */
+int xs_stemmer_stem(xs_stemmer *st, const char *word, size_t len, char **out,
+                    struct err *e);
+
+/* ---- read-only database -------------------------------------------- */
+
+/*
+ * Opens path read-only: a glass database directory or a Xapian stub file
+ * (which may list several shards, local or remote). ERR_NOTFOUND when
+ * nothing is there.
+ */
+int xs_db_open(const char *path, xs_db **out, struct err *e);
+void xs_db_free(xs_db *db);
+/* Brings the handle to the latest committed revision; *changed tells
+ * whether it moved. */
+int xs_db_reopen(xs_db *db, int *changed, struct err *e);
+int xs_db_doccount(xs_db *db, uint32_t *out, struct err *e);
+/* Sets *freq to the number of documents indexed by term. */
+int xs_db_termfreq(xs_db *db, const char *term, uint32_t *freq,
+                   struct err *e);
+/* Sets *docid to the first document indexed by term; ERR_NOTFOUND if
+ * none. */
+int xs_db_find_term(xs_db *db, const char *term, uint32_t *docid,
+                    struct err *e);
+/* Copies the stored data of docid; ERR_NOTFOUND if no such document. */
+int xs_db_get_data(xs_db *db, uint32_t docid, char **data, size_t *len,
+                   struct err *e);
+/* Copies a metadata value; an absent key gives an empty string. */
+int xs_db_get_metadata(xs_db *db, const char *key, char **out,
+                       struct err *e);
+
+/*
+ * Calls fn for each term starting with prefix, in byte order, with its
+ * document frequency, until fn returns non-zero or max terms were seen.
+ */
+typedef int (*xs_term_fn)(void *ctx, const char *term, size_t len,
+                          uint32_t termfreq);
+int xs_db_terms_with_prefix(xs_db *db, const char *prefix, size_t max,
+                            xs_term_fn fn, void *ctx, struct err *e);
+
+/* ---- writable database --------------------------------------------- */
+
+enum {
+    XS_WDB_CREATE    = 1 << 0, /* create, or overwrite an existing one */
+    XS_WDB_OPEN      = 1 << 1, /* open an existing one, fail if absent */
+    XS_WDB_NO_SYNC   = 1 << 2, /* skip fsync: for fresh builds swapped in */
+    XS_WDB_FULL_SYNC = 1 << 3  /* fsync harder: for in-place updates */
+};
+
+/* ERR_LOCKED when another writer holds the database. */
+int xs_wdb_open(const char *path, int flags, xs_wdb **out, struct err *e);
+/* Closes; changes not committed are discarded. Accepts NULL. */
+void xs_wdb_free(xs_wdb *db);
+/* Adds doc (borrowed) and sets *docid if docid is not NULL. */
+int xs_wdb_add(xs_wdb *db, xs_doc *doc, uint32_t *docid, struct err *e);
+/* Replaces the documents indexed by term with doc, or adds it. */
+int xs_wdb_replace_term(xs_wdb *db, const char *term, xs_doc *doc,
+                        struct err *e);
+/* Replaces document docid (which must exist or be a fresh id). */
+int xs_wdb_replace_docid(xs_wdb *db, uint32_t docid, xs_doc *doc,
+                         struct err *e);
+/* Deletes the documents indexed by term (none is not an error). */
+int xs_wdb_delete_term(xs_wdb *db, const char *term, struct err *e);
+/* Like xs_db_find_term and xs_db_get_data, on the writer's view. */
+int xs_wdb_find_term(xs_wdb *db, const char *term, uint32_t *docid,
+                     struct err *e);
+int xs_wdb_get_data(xs_wdb *db, uint32_t docid, char **data, size_t *len,
+                    struct err *e);
+int xs_wdb_doccount(xs_wdb *db, uint32_t *out, struct err *e);
+int xs_wdb_set_metadata(xs_wdb *db, const char *key, const char *value,
+                        struct err *e);
+int xs_wdb_get_metadata(xs_wdb *db, const char *key, char **out,
+                        struct err *e);
+/* Makes all changes so far durable and visible to readers, atomically. */
+int xs_wdb_commit(xs_wdb *db, struct err *e);
+
+/*
+ * Merges the databases srcs[0..n) into a new compact database at dst
+ * (which must not exist), keeping every document and the spelling data.
+ * Document ids are renumbered to follow one another.
+ */
+int xs_compact(const char *const *srcs, size_t n, const char *dst,
+               struct err *e);
+
+/* ---- documents ----------------------------------------------------- */
+
+int xs_doc_new(xs_doc **out, struct err *e);
+void xs_doc_free(xs_doc *doc);
+/* Empties doc for reuse (terms, values, data). */
+void xs_doc_clear(xs_doc *doc);
+int xs_doc_set_data(xs_doc *doc, const char *data, size_t len,
+                    struct err *e);
+/* Adds a term with wdf increment wdf_inc (0 gives a boolean term). */
+int xs_doc_add_term(xs_doc *doc, const char *term, unsigned wdf_inc,
+                    struct err *e);
+int xs_doc_add_value(xs_doc *doc, unsigned slot, const char *val,
+                     size_t len, struct err *e);
+
+/*
+ * Encodes d so that byte order of encodings is numeric order (Xapian's
+ * sortable_serialise). buf must hold 18 bytes; returns the length.
+ */
+size_t xs_sortable_serialise(double d, char *buf);
+double xs_sortable_unserialise(const char *buf, size_t len);
+
+/* ---- indexing text ------------------------------------------------- */
+
+enum {
+    XS_INDEXER_SPELLING = 1 << 0 /* feed words to the database's
+                                    spelling table (needs a db) */
+};
+
+/* A TermGenerator stemming every term (STEM_ALL) with libstemmer lang. */
+int xs_indexer_new(const char *lang, int flags, xs_indexer **out,
+                   struct err *e);
+void xs_indexer_free(xs_indexer *ix);
+/* Sets the document that following calls add terms to (borrowed), and
+ * resets the term position to 0. */
+void xs_indexer_set_document(xs_indexer *ix, xs_doc *doc);
+/* Sets the database that receives spelling data (borrowed, may be NULL). */
+void xs_indexer_set_database(xs_indexer *ix, xs_wdb *db);
+/*
+ * Tokenizes UTF-8 text into doc: each word gets wdf_inc, the given term
+ * prefix ("" for none), and positions if positions is non-zero.
+ */
+int xs_indexer_index_text(xs_indexer *ix, const char *text, size_t len,
+                          unsigned wdf_inc, const char *prefix,
+                          int positions, struct err *e);
+/* Moves the term position on by delta, so phrases cannot span fields. */
+void xs_indexer_skip_positions(xs_indexer *ix, unsigned delta);
+
+/* ---- query parsing ------------------------------------------------- */
+
+enum {
+    XS_QP_BOOLEAN   = 1 << 0, /* AND OR NOT XOR and parentheses */
+    XS_QP_PHRASE    = 1 << 1, /* "quoted phrases" */
+    XS_QP_LOVEHATE  = 1 << 2, /* +must -exclude */
+    XS_QP_WILDCARD  = 1 << 3, /* trailing * */
+    XS_QP_SPELLING  = 1 << 4, /* compute a spelling correction */
+    XS_QP_PARTIAL   = 1 << 5, /* last word is a prefix (as you type) */
+    XS_QP_PURE_NOT  = 1 << 6  /* allow a query of only NOT terms */
+};
+
+/* A QueryParser stemming every term (STEM_ALL) with libstemmer lang. */
+int xs_qparser_new(const char *lang, xs_qparser **out, struct err *e);
+void xs_qparser_free(xs_qparser *qp);
+/* Database used for wildcards and spelling (borrowed, may be NULL). */
+void xs_qparser_set_database(xs_qparser *qp, xs_db *db);
+/* Maps "field:" in queries to a free-text term prefix. May be called
+ * several times for one field; "" names the default field. */
+int xs_qparser_add_prefix(xs_qparser *qp, const char *field,
+                          const char *prefix, struct err *e);
+/* Maps "field:" to a boolean (filter) term prefix. */
+int xs_qparser_add_boolean_prefix(xs_qparser *qp, const char *field,
+                                  const char *prefix, struct err *e);
+/* Caps the number of terms a wildcard may expand to (0: no cap). */
+void xs_qparser_set_max_expansion(xs_qparser *qp, unsigned max);
+/*
+ * Parses text with XS_QP_* flags. A syntax error gives ERR_FORMAT with
+ * Xapian's message; the caller decides how to degrade.
+ */
+int xs_qparser_parse(xs_qparser *qp, const char *text, unsigned flags,
+                     xs_query **out, struct err *e);
+/* The spelling-corrected query of the last parse, "" if none. */
+int xs_qparser_corrected(xs_qparser *qp, char **out, struct err *e);
+
+/* ---- queries ------------------------------------------------------- */
+
+enum xs_op {
+    XS_OP_AND,
+    XS_OP_OR,
+    XS_OP_AND_NOT,   /* first minus the rest */
+    XS_OP_FILTER,    /* first, restricted to the rest, weights of first */
+    XS_OP_AND_MAYBE, /* first, boosted by the rest */
+    XS_OP_PHRASE     /* exact sequence of the sub-terms */
+};
+
+/* A term query with query frequency wqf (1 usually). */
+int xs_query_term(const char *term, unsigned wqf, xs_query **out,
+                  struct err *e);
+/* Matches every document. */
+int xs_query_all(xs_query **out, struct err *e);
+/* Combines subs[0..n) (borrowed) with op. NULL entries are skipped. */
+int xs_query_combine(enum xs_op op, xs_query *const *subs, size_t n,
+                     xs_query **out, struct err *e);
+/* q with every weight multiplied by factor. */
+int xs_query_scale(xs_query *q, double factor, xs_query **out,
+                   struct err *e);
+/* Documents whose value in slot lies in [lo, hi] (byte order). A NULL lo or
+ * hi leaves that end open. */
+int xs_query_value_range(unsigned slot, const char *lo, size_t lo_len,
+                         const char *hi, size_t hi_len, xs_query **out,
+                         struct err *e);
+/* Turns weights off: q still matches, but contributes no score. */
+int xs_query_boolean(xs_query *q, xs_query **out, struct err *e);
+int xs_query_is_empty(const xs_query *q);
+/* Xapian's description of the query, for "query as understood". */
+int xs_query_describe(const xs_query *q, char **out, struct err *e);
+void xs_query_free(xs_query *q);
+
+/* ---- searching ----------------------------------------------------- */
+
+int xs_enquire_new(xs_db *db, xs_enquire **out, struct err *e);
+void xs_enquire_free(xs_enquire *enq);
+/* Sets the query (copied: q may be freed afterwards). */
+int xs_enquire_set_query(xs_enquire *enq, const xs_query *q, struct err *e);
+/* BM25 with the given parameters (Xapian's defaults: 1, 0, 1, 0.5, 0.5). */
+int xs_enquire_set_bm25(xs_enquire *enq, double k1, double k2, double k3,
+                        double b, double min_normlen, struct err *e);
+
+/*
+ * Orders by relevance, ties broken by the value in tie_slot ascending
+ * (a stable key, never the internal document id).
+ */
+int xs_enquire_sort_relevance(xs_enquire *enq, unsigned tie_slot,
+                              struct err *e);
+/*
+ * Orders by the values in slots[0..n), each descending if desc[i] is
+ * non-zero; ties on all slots fall back to relevance.
+ */
+int xs_enquire_sort_by_values(xs_enquire *enq, const unsigned *slots,
+                              const int *desc, size_t n, struct err *e);
+
+/*
+ * Counts, over the matching documents examined, the values in slot. A
+ * multi-valued slot holds values separated by the byte 0x1f, each counted
+ * once. Returns a facet index for xs_mset_facet().
+ */
+int xs_enquire_add_facet(xs_enquire *enq, unsigned slot, struct err *e);
+
+/*
+ * Runs the search: results [offset, offset+limit). check_at_least makes
+ * Xapian look at that many matches at least (for exact totals and facets).
+ */
+int xs_enquire_get_mset(xs_enquire *enq, uint32_t offset, uint32_t limit,
+                        uint32_t check_at_least, xs_mset **out,
+                        struct err *e);
+
+void xs_mset_free(xs_mset *m);
+uint32_t xs_mset_size(const xs_mset *m);
+/* Total matches: estimate, lower and upper bound. */
+void xs_mset_total(const xs_mset *m, uint32_t *estimated, uint32_t *lower,
+                   uint32_t *upper);
+uint32_t xs_mset_docid(const xs_mset *m, uint32_t i);
+double xs_mset_weight(const xs_mset *m, uint32_t i);
+/* Stored data of hit i (malloc'd copy). */
+int xs_mset_data(xs_mset *m, uint32_t i, char **data, size_t *len,
+                 struct err *e);
+/* Value in slot of hit i (malloc'd copy, "" if absent). */
+int xs_mset_value(xs_mset *m, uint32_t i, unsigned slot, char **val,
+                  size_t *len, struct err *e);
+/*
+ * A snippet of text of at most max_len bytes around the query's terms,
+ * matched ones wrapped in hi_start/hi_end, stemmed with lang as at index
+ * time. omit marks text cut at either end.
+ */
+int xs_mset_snippet(xs_mset *m, const char *text, size_t len,
+                    size_t max_len, const char *lang, const char *hi_start,
+                    const char *hi_end, const char *omit, char **out,
+                    struct err *e);
+/* Calls fn for each value counted by facet (in byte order of values). */
+typedef int (*xs_facet_fn)(void *ctx, const char *val, size_t len,
+                           uint32_t count);
+int xs_mset_facet(xs_mset *m, int facet, xs_facet_fn fn, void *ctx,
+                  struct err *e);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
