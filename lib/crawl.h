@@ -19,7 +19,12 @@ struct rec_loc {
     const char *file; /* borrowed from the reader */
     unsigned long line;   /* 1-based line of the record's start */
     unsigned long record; /* 1-based record number in the file */
+    int array;            /* 1 when the record is a JSON array element */
 };
+
+/* Writes "file:line" or "file: record N" (arrays) into buf, for messages
+ * of callers that decode records themselves. loc may be NULL. */
+void rec_loc_format(const struct rec_loc *loc, char *buf, size_t size);
 
 struct rec_reader;
 
@@ -39,10 +44,12 @@ int rec_reader_open(const char *path, struct rec_reader **out,
  */
 int rec_reader_next(struct rec_reader *r, const char **json, size_t *len,
                     struct rec_loc *loc, struct err *e);
-/* Uncompressed bytes consumed so far and, when known, the compressed file
- * size and compressed bytes read (for progress and ETA). */
+/* For progress and ETA: bytes of the file read so far (compressed bytes
+ * for gzip) and the file's size (0 when unknown, e.g. a pipe). */
 void rec_reader_progress(const struct rec_reader *r, size_t *in_read,
                          size_t *in_total);
+/* Uncompressed bytes consumed so far. */
+size_t rec_reader_bytes_out(const struct rec_reader *r);
 void rec_reader_free(struct rec_reader *r);
 
 /* Tri-state for values a crawl may not know. */

@@ -52,6 +52,17 @@ char *text_clean_readme(const char *s, size_t len, size_t max_token,
                         size_t *out_len);
 
 /*
+ * Decodes the HTML character reference starting at s[0] ('&'): numeric
+ * ones, common named ones and accented Latin letters ("&uuml;"). Writes
+ * its UTF-8 (at most 8 bytes, no NUL; NUL, surrogates and out-of-range
+ * code points become U+FFFD, control characters a space) to out, the
+ * length to *out_n, and returns the bytes it spans in s, or 0 when s does
+ * not start with a reference this knows. Pure and thread-safe.
+ */
+size_t text_entity_decode(const char *s, size_t len, char out[8],
+                          size_t *out_n);
+
+/*
  * Recognises an arXiv identifier in any common spelling: "1810.04805",
  * "1810.04805v2", "arXiv:1810.04805", "arxiv.org/abs/1810.04805v1",
  * ".../pdf/1810.04805.pdf", old style "cs/0112017", "math.GT/0309136v2".
@@ -64,7 +75,7 @@ int arxiv_normalize(const char *s, size_t len, char *out, size_t out_size);
 /*
  * Finds the first arXiv id written as a token of a free-text query
  * (separated by spaces). On success writes its canonical form to out,
- * the token's byte range to *start/*end, and returns 1; else 0.
+ * the token's byte range to *start and *end, and returns 1; else 0.
  */
 int arxiv_find(const char *q, char *out, size_t out_size, size_t *start,
                size_t *end);

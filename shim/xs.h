@@ -196,6 +196,9 @@ int xs_qparser_add_prefix(xs_qparser *qp, const char *field,
 /* Maps "field:" to a boolean (filter) term prefix. */
 int xs_qparser_add_boolean_prefix(xs_qparser *qp, const char *field,
                                   const char *prefix, struct err *e);
+/* Makes plain words all required (and_op non-zero) or optional (the
+ * default, Xapian's OP_OR). */
+void xs_qparser_set_default_and(xs_qparser *qp, int and_op);
 /* Caps the number of terms a wildcard may expand to (0: no cap). */
 void xs_qparser_set_max_expansion(xs_qparser *qp, unsigned max);
 /*

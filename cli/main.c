@@ -1,0 +1,247 @@
+/*
+ * pwc-search: search the index from a shell. Prints ranked papers with
+ * their code, or the same reply as JSON. Exit status: 0 with hits, 1 with
+ * none, 2 for usage or index errors.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "render.h"
+#include "search.h"
+
+static void usage(FILE *f)
+{
+    fputs(
+        "usage: pwc-search [options] QUERY...\n"
+        "\n"
+        "Searches papers and their code. Words must all match (when none\n"
+        "matches all of them, papers matching some are shown); \"quoted\n"
+        "phrases\"; +must and -exclude at the start of a word; AND, OR, NOT\n"
+        "and parentheses; field prefixes title:, author:, task:, abstract:,\n"
+        "readme:, venue:; a trailing * completes a word. An arXiv id in any\n"
+        "spelling finds its paper first. A blank query lists everything.\n"
+        "\n"
+        "options:\n"
+        "  -n, --limit N          hits to show (default 10)\n"
+        "      --offset N         hits to skip (default 0)\n"
+        "  -s, --sort ORDER       relevance (default), date or stars\n"
+        "      --has-code         only papers with code\n"
+        "      --no-code          only papers without code\n"
+        "      --official         only papers with official code\n"
+        "      --framework NAME   only papers with code in NAME (pytorch,\n"
+        "                         tf, jax, ...; comma-separated: any)\n"
+        "      --task NAME        only papers with this task (exact)\n"
+        "      --venue NAME       only papers of this venue (CVPR, ...)\n"
+        "      --year FROM[-TO]   only papers of these years\n"
+        "      --facets           also count hits by code, framework,\n"
+        "                         task, year and venue\n"
+        "  -j, --json             print the reply as JSON\n"
+        "  -i, --index PATH       index to search (default: config)\n"
+        "  -c, --config FILE      config file (default: $PWC_CONFIG or\n"
+        "                         config/pwc-search.conf of the checkout)\n"
+        "  -h, --help             this help\n"
+        "\n"
+        "exit status: 0 hits found, 1 no hits, 2 usage or index error\n",
+        f);
+}
+
+enum {
+    OPT_OFFSET = 256,
+    OPT_HAS_CODE,
+    OPT_NO_CODE,
+    OPT_OFFICIAL,
+    OPT_FRAMEWORK,
+    OPT_TASK,
+    OPT_VENUE,
+    OPT_YEAR,
+    OPT_FACETS
+};
+
+struct cli {
+    struct search_req req;
+    const char *index;
+    const char *config;
+    int json;
+    char *query;
+};
+
+static int parse_uint_arg(const char *name, const char *v, unsigned max,
+                          unsigned *out)
+{
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+
+    if (!*v || *end || v[0] == '-' || n > max) {
+        fprintf(stderr,
+                "pwc-search: %s: expected a number from 0 to %u, got '%s'\n",
+                name, max, v);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
+
+static int parse_option(struct cli *c, int opt, const char *arg)
+{
+    struct search_req *r = &c->req;
+    int sort;
+
+    switch (opt) {
+    case 'n':
+        return parse_uint_arg("--limit", arg, 10000, &r->limit);
+    case OPT_OFFSET:
+        return parse_uint_arg("--offset", arg, 1000000, &r->offset);
+    case 's':
+        sort = search_sort_parse(arg);
+        if (sort < 0) {
+            fprintf(stderr, "pwc-search: --sort: expected relevance, date "
+                            "or stars, got '%s'\n", arg);
+            return -1;
+        }
+        r->sort = (enum search_sort)sort;
+        return 0;
+    case OPT_HAS_CODE:
+        r->has_code = 1;
+        return 0;
+    case OPT_NO_CODE:
+        r->has_code = 0;
+        return 0;
+    case OPT_OFFICIAL:
+        r->official = 1;
+        return 0;
+    case OPT_FRAMEWORK:
+        r->framework = arg;
+        return 0;
+    case OPT_TASK:
+        r->task = arg;
+        return 0;
+    case OPT_VENUE:
+        r->venue = arg;
+        return 0;
+    case OPT_YEAR:
+        if (search_years_parse(arg, &r->year_from, &r->year_to) < 0) {
+            fprintf(stderr, "pwc-search: --year: expected YYYY or "
+                            "YYYY-YYYY, got '%s'\n", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_FACETS:
+        r->facets = 1;
+        return 0;
+    case 'j':
+        c->json = 1;
+        return 0;
+    case 'i':
+        c->index = arg;
+        return 0;
+    case 'c':
+        c->config = arg;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Joins the remaining arguments into one query string. */
+static int join_query(struct cli *c, int argc, char **argv)
+{
+    size_t len = 1;
+
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    c->query = calloc(1, len);
+    if (!c->query)
+        return -1;
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(c->query, " ");
+        strcat(c->query, argv[i]);
+    }
+    c->req.q = c->query;
+    return 0;
+}
+
+static int parse_args(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"limit", required_argument, NULL, 'n'},
+        {"offset", required_argument, NULL, OPT_OFFSET},
+        {"sort", required_argument, NULL, 's'},
+        {"has-code", no_argument, NULL, OPT_HAS_CODE},
+        {"no-code", no_argument, NULL, OPT_NO_CODE},
+        {"official", no_argument, NULL, OPT_OFFICIAL},
+        {"framework", required_argument, NULL, OPT_FRAMEWORK},
+        {"task", required_argument, NULL, OPT_TASK},
+        {"venue", required_argument, NULL, OPT_VENUE},
+        {"year", required_argument, NULL, OPT_YEAR},
+        {"facets", no_argument, NULL, OPT_FACETS},
+        {"json", no_argument, NULL, 'j'},
+        {"index", required_argument, NULL, 'i'},
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int opt;
+
+    search_req_init(&c->req);
+    while ((opt = getopt_long(argc, argv, "n:s:ji:c:h", opts, NULL)) != -1) {
+        if (opt == 'h') {
+            usage(stdout);
+            exit(0);
+        }
+        if (opt == '?' || parse_option(c, opt, optarg) < 0) {
+            if (opt == '?')
+                usage(stderr);
+            return -1;
+        }
+    }
+    return join_query(c, argc - optind, argv + optind);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c;
+    struct config cfg;
+    struct err e = {0, ""};
+    struct searcher *s = NULL;
+    const char *cfg_path;
+    cJSON *reply = NULL;
+    int hits, tty;
+
+    memset(&c, 0, sizeof(c));
+    if (parse_args(&c, argc, argv) < 0)
+        return 2;
+    config_defaults(&cfg);
+    cfg_path = c.config ? c.config : config_default_path();
+    if (cfg_path && config_load(cfg_path, &cfg, &e) < 0) {
+        fprintf(stderr, "pwc-search: %s\n", e.msg);
+        return 2;
+    }
+    tty = !c.json && isatty(STDOUT_FILENO);
+    if (tty) {
+        c.req.hl_start = "\033[1m";
+        c.req.hl_end = "\033[0m";
+    }
+    if (searcher_open(c.index ? c.index : cfg.index, &cfg, &s, &e) < 0) {
+        fprintf(stderr, "pwc-search: cannot open index %s: %s\n",
+                c.index ? c.index : cfg.index, e.msg);
+        return 2;
+    }
+    if (search_run(s, &c.req, &reply, &e) < 0) {
+        fprintf(stderr, "pwc-search: %s\n", e.msg);
+        searcher_free(s);
+        return 2;
+    }
+    hits = cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits"));
+    if (c.json)
+        render_json(stdout, reply);
+    else
+        render_text(stdout, reply, tty);
+    cJSON_Delete(reply);
+    searcher_free(s);
+    free(c.query);
+    return hits > 0 ? 0 : 1;
+}

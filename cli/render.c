@@ -1,0 +1,155 @@
+/*
+ * Text and JSON output of pwc-search. Unknown values (framework, stars,
+ * official) are left out of the text, never shown as "no" or 0.
+ */
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_AUTHORS 3
+
+static const char *str_or(const cJSON *o, const char *key, const char *dflt)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    return cJSON_IsString(v) ? v->valuestring : dflt;
+}
+
+static void print_authors(FILE *f, const cJSON *hit)
+{
+    const cJSON *authors = cJSON_GetObjectItem(hit, "authors");
+    int n = cJSON_GetArraySize(authors), i = 0;
+    const cJSON *a;
+
+    if (n == 0)
+        return;
+    fputs("   ", f);
+    cJSON_ArrayForEach(a, authors)
+    {
+        if (i == MAX_AUTHORS)
+            break;
+        fprintf(f, "%s%s", i ? ", " : "", a->valuestring);
+        i++;
+    }
+    if (n > MAX_AUTHORS)
+        fprintf(f, " and %d more", n - MAX_AUTHORS);
+    fputc('\n', f);
+}
+
+/* The snippet on one line: newlines and tabs become spaces. */
+static void print_snippet(FILE *f, const cJSON *hit)
+{
+    const char *s = str_or(hit, "snippet", NULL);
+
+    if (!s || strcmp(str_or(hit, "snippet_from", ""), "title") == 0)
+        return;
+    fputs("   ", f);
+    for (; *s; s++)
+        fputc(*s == '\n' || *s == '\t' || *s == '\r' ? ' ' : *s, f);
+    fputc('\n', f);
+}
+
+static void print_code(FILE *f, const cJSON *hit)
+{
+    const cJSON *impls = cJSON_GetObjectItem(hit, "implementations");
+    const cJSON *best = cJSON_GetArrayItem(impls, 0), *v;
+    int n = cJSON_GetArraySize(impls);
+
+    if (!best) {
+        fputs("   no code\n", f);
+        return;
+    }
+    v = cJSON_GetObjectItem(best, "official");
+    fprintf(f, "   code: %s", cJSON_IsTrue(v)    ? "official"
+                              : cJSON_IsFalse(v) ? "community"
+                                                 : "unverified");
+    v = cJSON_GetObjectItem(best, "framework");
+    if (cJSON_IsString(v))
+        fprintf(f, ", %s", v->valuestring);
+    v = cJSON_GetObjectItem(best, "stars");
+    if (cJSON_IsNumber(v))
+        fprintf(f, ", %.0f stars", v->valuedouble);
+    fprintf(f, ", %s", str_or(best, "repo_url", "?"));
+    if (n > 1)
+        fprintf(f, " (+%d more)", n - 1);
+    fputc('\n', f);
+}
+
+static void print_hit(FILE *f, const cJSON *hit, int color)
+{
+    const cJSON *year = cJSON_GetObjectItem(hit, "year");
+    const char *arxiv = str_or(hit, "arxiv_id", NULL);
+    const char *venue = str_or(hit, "venue", NULL);
+
+    fprintf(f, "%2.0f. %s%s%s", cJSON_GetObjectItem(hit, "rank")->valuedouble,
+            color ? "\033[1m" : "", str_or(hit, "title", "(untitled)"),
+            color ? "\033[0m" : "");
+    if (venue)
+        fprintf(f, " (%s)", venue);
+    else if (cJSON_IsNumber(year))
+        fprintf(f, " (%.0f)", year->valuedouble);
+    if (arxiv)
+        fprintf(f, " arXiv:%s", arxiv);
+    if (strcmp(str_or(hit, "kind", "paper"), "repo") == 0)
+        fputs(" [repository]", f);
+    fputc('\n', f);
+    print_authors(f, hit);
+    print_snippet(f, hit);
+    print_code(f, hit);
+}
+
+static void print_facets(FILE *f, const cJSON *facets)
+{
+    const cJSON *facet, *v;
+
+    cJSON_ArrayForEach(facet, facets)
+    {
+        int i = 0;
+        fprintf(f, "  %s:", facet->string);
+        cJSON_ArrayForEach(v, facet)
+        {
+            if (i++ == 10)
+                break;
+            fprintf(f, " %s (%.0f)", str_or(v, "value", "?"),
+                    cJSON_GetObjectItem(v, "count")->valuedouble);
+        }
+        fputc('\n', f);
+    }
+}
+
+void render_text(FILE *f, const cJSON *reply, int color)
+{
+    const cJSON *hits = cJSON_GetObjectItem(reply, "hits"), *hit;
+    const cJSON *total = cJSON_GetObjectItem(reply, "total");
+    const cJSON *facets = cJSON_GetObjectItem(reply, "facets");
+    double est = cJSON_GetObjectItem(total, "estimated")->valuedouble;
+    int exact = cJSON_IsTrue(cJSON_GetObjectItem(total, "exact"));
+
+    if (cJSON_GetArraySize(hits) == 0) {
+        fprintf(f, "no hits for \"%s\"\n", str_or(reply, "query", ""));
+        return;
+    }
+    cJSON_ArrayForEach(hit, hits)
+    {
+        print_hit(f, hit, color);
+        fputc('\n', f);
+    }
+    fprintf(f, "%s%.0f hits%s, %.1f ms\n", exact ? "" : "about ", est,
+            cJSON_IsTrue(cJSON_GetObjectItem(reply, "all_words"))
+                ? ""
+                : " (matching some of the words)",
+            cJSON_GetObjectItem(reply, "took_ms")->valuedouble);
+    if (facets)
+        print_facets(f, facets);
+}
+
+void render_json(FILE *f, const cJSON *reply)
+{
+    char *s = cJSON_PrintUnformatted(reply);
+
+    if (s) {
+        fputs(s, f);
+        fputc('\n', f);
+        free(s);
+    }
+}

@@ -1,0 +1,295 @@
+/*
+ * Query building. Parsing degrades step by step (all operators, then
+ * phrases and +/- only, then plain words, then letters and digits only) so
+ * that unbalanced parentheses, dangling operators or symbol soup still give
+ * a best-effort search instead of an error.
+ */
+#include "query.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "text.h"
+
+/* Weight multiplier that puts arXiv-id and exact-title matches above any
+ * ordinary BM25 score. */
+#define BOOST 1000.0
+
+static const struct {
+    const char *field, *prefix;
+} field_prefixes[] = {
+    {"title", PFX_TITLE},   {"author", PFX_AUTHOR},
+    {"task", PFX_TASK},     {"abstract", PFX_ABSTRACT},
+    {"readme", PFX_README}, {"venue", PFX_VENUE},
+};
+
+int query_parser_new(const char *lang, xs_qparser **out, struct err *e)
+{
+    xs_qparser *qp;
+    int rc = xs_qparser_new(lang, &qp, e);
+
+    for (size_t i = 0; rc == 0 && i < sizeof(field_prefixes) /
+                                          sizeof(field_prefixes[0]);
+         i++)
+        rc = xs_qparser_add_prefix(qp, field_prefixes[i].field,
+                                   field_prefixes[i].prefix, e);
+    if (rc < 0) {
+        xs_qparser_free(qp);
+        return rc;
+    }
+    *out = qp;
+    return 0;
+}
+
+static int is_blank(const char *s)
+{
+    while (s && *s)
+        if (!isspace((unsigned char)*s++))
+            return 0;
+    return 1;
+}
+
+/* Keeps at most max space-separated words, so a pasted essay cannot make
+ * a query of thousands of terms. */
+static void cap_words(char *s, unsigned max)
+{
+    unsigned words = 0;
+    int in_word = 0;
+
+    if (!max)
+        return;
+    for (char *p = s; *p; p++) {
+        if (isspace((unsigned char)*p)) {
+            in_word = 0;
+        } else if (!in_word) {
+            in_word = 1;
+            if (++words > max) {
+                *p = '\0';
+                return;
+            }
+        }
+    }
+}
+
+/* The last resort: letters, digits and spaces only. */
+static void strip_symbols(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p < 0x80 && !isalnum(*p))
+            *p = ' ';
+}
+
+static int parse_degrading(xs_qparser *qp, char *text, xs_query **out,
+                           int *degraded, struct err *e)
+{
+    static const unsigned steps[] = {
+        XS_QP_BOOLEAN | XS_QP_PHRASE | XS_QP_LOVEHATE | XS_QP_WILDCARD,
+        XS_QP_PHRASE | XS_QP_LOVEHATE,
+        0,
+    };
+    struct err pe;
+
+    *degraded = 0;
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        err_clear(&pe);
+        int rc = xs_qparser_parse(qp, text, steps[i], out, &pe);
+        if (rc == 0)
+            return 0;
+        if (rc != ERR_FORMAT)
+            return err_set(e, rc, "%s", pe.msg);
+        *degraded = 1;
+    }
+    strip_symbols(text);
+    return xs_qparser_parse(qp, text, 0, out, e);
+}
+
+static int term_query(const char *prefix, const char *value, double boost,
+                      xs_query **out, struct err *e)
+{
+    char term[TERM_MAX + 32];
+    xs_query *t;
+    int rc;
+
+    snprintf(term, sizeof(term), "%s%s", prefix, value);
+    rc = xs_query_term(term, 1, &t, e);
+    if (rc < 0 || boost == 1.0) {
+        *out = rc < 0 ? NULL : t;
+        return rc;
+    }
+    rc = xs_query_scale(t, boost, out, e);
+    xs_query_free(t);
+    return rc;
+}
+
+/* Replaces *q by op(*q, other), freeing both inputs. */
+static int combine2(enum xs_op op, xs_query **q, xs_query *other,
+                    struct err *e)
+{
+    xs_query *subs[2] = {*q, other}, *res = NULL;
+    int rc = xs_query_combine(op, subs, 2, &res, e);
+
+    xs_query_free(*q);
+    xs_query_free(other);
+    *q = res;
+    return rc;
+}
+
+/* The free-text part: parsed words, arXiv id, exact title. */
+static int text_query(xs_qparser *qp, const struct search_req *r,
+                      unsigned max_terms, xs_query **out, int *has_text,
+                      int *degraded, struct err *e)
+{
+    char *text = NULL, arxiv[64];
+    size_t len, start, end;
+    xs_query *q = NULL, *boost;
+    uint64_t key;
+    int rc, has_id;
+
+    *out = NULL;
+    *has_text = 0;
+    *degraded = 0;
+    if (is_blank(r->q))
+        return 0;
+    rc = text_fold(r->q, strlen(r->q), &text, &len, e);
+    if (rc < 0)
+        return rc;
+    has_id = arxiv_find(text, arxiv, sizeof(arxiv), &start, &end);
+    if (has_id)
+        memset(text + start, ' ', end - start);
+    cap_words(text, max_terms);
+    *has_text = 1;
+    if (!is_blank(text)) {
+        rc = parse_degrading(qp, text, &q, degraded, e);
+        if (rc == 0 && xs_query_is_empty(q)) {
+            xs_query_free(q);
+            q = NULL;
+        }
+    }
+    if (rc == 0 && has_id) {
+        rc = term_query(PFX_ARXIV, arxiv, BOOST, &boost, e);
+        if (rc == 0 && q)
+            rc = combine2(XS_OP_OR, &q, boost, e);
+        else if (rc == 0)
+            q = boost;
+    }
+    key = text_title_key(r->q, strlen(r->q));
+    if (rc == 0 && q && key) {
+        char hex[20];
+        snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)key);
+        rc = term_query(PFX_TITLE_KEY, hex, BOOST, &boost, e);
+        if (rc == 0)
+            rc = combine2(XS_OP_AND_MAYBE, &q, boost, e);
+    }
+    free(text);
+    if (rc < 0) {
+        xs_query_free(q);
+        return rc;
+    }
+    *out = q;
+    return 0;
+}
+
+/* OR of prefix+value for each comma-separated value in list. */
+static int list_filter(const char *prefix, const char *list,
+                       xs_query **out, struct err *e)
+{
+    char *copy = strdup(list), *save = NULL, term[TERM_MAX + 1];
+    xs_query *subs[32];
+    size_t n = 0;
+    int rc = 0;
+
+    if (!copy)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (char *v = strtok_r(copy, ",", &save); v && n < 32 && rc == 0;
+         v = strtok_r(NULL, ",", &save)) {
+        if (schema_filter_term(prefix, v, term, sizeof(term)) == 0)
+            continue;
+        rc = xs_query_term(term, 1, &subs[n], e);
+        if (rc == 0)
+            n++;
+    }
+    free(copy);
+    *out = NULL;
+    if (rc == 0 && n == 0)
+        rc = xs_query_term(" no value ", 1, out, e); /* matches nothing */
+    else if (rc == 0)
+        rc = xs_query_combine(XS_OP_OR, subs, n, out, e);
+    for (size_t i = 0; i < n; i++)
+        xs_query_free(subs[i]);
+    return rc;
+}
+
+static int year_filter(const struct search_req *r, xs_query **out,
+                       struct err *e)
+{
+    char lo[18], hi[18];
+    size_t lo_len = 0, hi_len = 0;
+
+    if (r->year_from)
+        lo_len = xs_sortable_serialise(r->year_from, lo);
+    if (r->year_to)
+        hi_len = xs_sortable_serialise(r->year_to, hi);
+    return xs_query_value_range(SLOT_YEAR, r->year_from ? lo : NULL, lo_len,
+                                r->year_to ? hi : NULL, hi_len, out, e);
+}
+
+static int filters_query(const struct search_req *r, xs_query **out,
+                         struct err *e)
+{
+    xs_query *subs[8];
+    size_t n = 0;
+    int rc = 0;
+
+    if (r->has_code >= 0)
+        rc = xs_query_term(r->has_code ? PFX_HAS_CODE "1" : PFX_HAS_CODE "0",
+                           1, &subs[n++], e);
+    if (rc == 0 && r->official == 1)
+        rc = xs_query_term(PFX_OFFICIAL "1", 1, &subs[n++], e);
+    if (rc == 0 && r->framework)
+        rc = list_filter(PFX_FRAMEWORK, r->framework, &subs[n++], e);
+    if (rc == 0 && r->task)
+        rc = list_filter(PFX_TASK_EXACT, r->task, &subs[n++], e);
+    if (rc == 0 && r->venue)
+        rc = list_filter(PFX_VENUE_NAME, r->venue, &subs[n++], e);
+    if (rc == 0 && (r->year_from || r->year_to))
+        rc = year_filter(r, &subs[n++], e);
+    if (rc < 0)
+        n--; /* the failed slot holds nothing */
+    *out = NULL;
+    if (rc == 0 && n)
+        rc = xs_query_combine(XS_OP_AND, subs, n, out, e);
+    for (size_t i = 0; i < n; i++)
+        xs_query_free(subs[i]);
+    return rc;
+}
+
+int query_build(xs_qparser *qp, const struct search_req *r,
+                enum query_mode mode, unsigned max_terms, xs_query **out,
+                int *has_text, int *degraded, struct err *e)
+{
+    xs_query *q = NULL, *f = NULL;
+    int rc;
+
+    xs_qparser_set_default_and(qp, mode == QUERY_ALL_WORDS);
+    rc = text_query(qp, r, max_terms, &q, has_text, degraded, e);
+    if (rc == 0)
+        rc = filters_query(r, &f, e);
+    if (rc == 0 && !q && !*has_text)
+        rc = xs_query_all(&q, e);
+    if (rc == 0 && q && f)
+        rc = combine2(XS_OP_FILTER, &q, f, e);
+    else
+        xs_query_free(f);
+    if (rc < 0) {
+        xs_query_free(q);
+        return rc;
+    }
+    /* Text that parsed to nothing (only symbols) matches nothing. */
+    if (!q)
+        rc = xs_query_term(" no value ", 1, &q, e);
+    *out = q;
+    return rc;
+}

@@ -1,0 +1,63 @@
+/*
+ * The index schema: term prefixes, value slots and how filter values are
+ * turned into terms. The indexer writes with these and the search side
+ * reads with them, so both live here and nowhere else.
+ */
+#ifndef PWC_SCHEMA_H
+#define PWC_SCHEMA_H
+
+#include <stddef.h>
+
+/* Free-text prefixes, one per field (Xapian's conventions where they
+ * exist). Unprefixed terms hold every field, weighted. */
+#define PFX_TITLE    "S"
+#define PFX_AUTHOR   "A"
+#define PFX_TASK     "XK"
+#define PFX_VENUE    "XV"
+#define PFX_ABSTRACT "XB"
+#define PFX_README   "XR"
+
+/* Terms with a weight of their own, for lookups that must rank first. */
+#define PFX_ARXIV     "XA" /* canonical arXiv id */
+#define PFX_TITLE_KEY "XT" /* text_title_key() of the title, 16 hex */
+
+/* Boolean terms, for filters. Values are folded and lower-cased. */
+#define PFX_UID       "Q"     /* unique document id */
+#define PFX_CRAWL_ID  "XID"   /* id as the crawl spelled it */
+#define PFX_KIND      "XKIND" /* "paper" or "repo" */
+#define PFX_HAS_CODE  "XCODE" /* "1" or "0" */
+#define PFX_OFFICIAL  "XOFF"  /* "1": some implementation is official */
+#define PFX_FRAMEWORK "XFW"
+#define PFX_TASK_EXACT "XTASK"
+#define PFX_VENUE_NAME "XVEN" /* venue without its year: "cvpr" */
+#define PFX_YEAR      "Y"
+
+/* Value slots. */
+enum {
+    SLOT_ID = 0,       /* unique id: the stable tie-breaker */
+    SLOT_DATE = 1,     /* "YYYYMMDD", or "YYYY0000" when only the year */
+    SLOT_YEAR = 2,     /* sortable_serialise(year) */
+    SLOT_STARS = 3,    /* sortable_serialise(best stars), absent if unknown */
+    SLOT_FRAMEWORK = 4,/* frameworks, 0x1f-separated (facet) */
+    SLOT_TASKS = 5,    /* tasks, 0x1f-separated (facet) */
+    SLOT_HAS_CODE = 6, /* "yes" or "no" (facet) */
+    SLOT_OFFICIAL = 7, /* "official", "community" or absent (facet) */
+    SLOT_VENUE = 8,    /* venue name without year (facet) */
+    SLOT_YEAR_TEXT = 9 /* "2019" (facet) */
+};
+
+/* Longest term Xapian's glass backend stores, with room to spare. */
+#define TERM_MAX 240
+
+/*
+ * Writes prefix + folded, lower-cased value into buf (of size cap, at
+ * least TERM_MAX + 1), cut to TERM_MAX bytes at a character boundary.
+ * Returns the length, or 0 when value is empty after folding.
+ */
+size_t schema_filter_term(const char *prefix, const char *value, char *buf,
+                          size_t cap);
+
+/* The venue name of a proceeding: "CVPR 2019" -> "CVPR"; written to buf. */
+void schema_venue_name(const char *proceeding, char *buf, size_t cap);
+
+#endif

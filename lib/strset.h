@@ -1,0 +1,20 @@
+/*
+ * A set of strings (open addressing, FNV-1a), for telling whether an id
+ * was seen before. Not thread-safe; one per thread.
+ */
+#ifndef PWC_STRSET_H
+#define PWC_STRSET_H
+
+#include <stddef.h>
+
+struct strset;
+
+struct strset *strset_new(void);
+void strset_free(struct strset *s);
+/* Adds s (copied). Returns 1 if added, 0 if already present, -1 when out
+ * of memory. */
+int strset_add(struct strset *set, const char *s);
+int strset_has(const struct strset *set, const char *s);
+size_t strset_size(const struct strset *set);
+
+#endif

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pwc-search builds, tests and benchmarks with.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config clang
+    libxapian-dev libstemmer-dev libmicrohttpd-dev libcjson-dev
+    libutf8proc-dev zlib1g-dev libcmocka-dev libsqlite3-dev
+    curl wrk python3
+)
+
+sudo=
+if [ "$(id -u)" -ne 0 ]; then
+    sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "deps: installed ${#packages[@]} packages"

@@ -1,0 +1,58 @@
+/*
+ * What the shim's .cc files share: the layout of the opaque handles, the
+ * mapping of exceptions to struct err, and the libstemmer-backed Xapian
+ * stemmer. C++ only; never included from C.
+ */
+#ifndef PWC_XS_INTERNAL_H
+#define PWC_XS_INTERNAL_H
+
+#include <xapian.h>
+
+#include <string>
+
+#include "xs.h"
+
+struct xs_db {
+    Xapian::Database db;
+};
+
+struct xs_wdb {
+    Xapian::WritableDatabase db;
+};
+
+struct xs_doc {
+    Xapian::Document doc;
+};
+
+struct xs_query {
+    Xapian::Query q;
+};
+
+/*
+ * A stemmer for lang ("english", "en", ... or "none") backed by its own
+ * sb_stemmer, so each copy of the returned Stem shares one instance and
+ * separate calls give separate instances. Throws InvalidArgumentError for a
+ * language libstemmer does not know.
+ */
+Xapian::Stem xs_make_stem(const char *lang);
+
+/* Records code and msg in e unless e already holds an error; returns code. */
+int xs_err(struct err *e, int code, const char *msg);
+
+/*
+ * Called from inside a catch handler: rethrows the exception in flight,
+ * maps it to an ERR_* code and message, and returns the code.
+ */
+int xs_fail(struct err *e);
+
+/* Bytes from a C pointer and length; NULL gives "". */
+inline std::string xs_bytes(const char *p, size_t len)
+{
+    return p ? std::string(p, len) : std::string();
+}
+
+/* Copies s to a malloc'd, NUL-terminated buffer. */
+int xs_copy_out(const std::string &s, char **out, size_t *len,
+                struct err *e);
+
+#endif

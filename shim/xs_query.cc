@@ -1,0 +1,144 @@
+/*
+ * Building query trees by hand: terms, combinations, value ranges and
+ * weight scaling, for filters and boosts the query parser does not
+ * express. Queries are immutable; each call returns a new handle.
+ */
+#include <memory>
+#include <vector>
+
+#include "xs_internal.h"
+
+static int new_query(const Xapian::Query &q, xs_query **out)
+{
+    *out = new xs_query{q};
+    return 0;
+}
+
+int xs_query_term(const char *term, unsigned wqf, xs_query **out,
+                  struct err *e)
+{
+    try {
+        *out = nullptr;
+        return new_query(Xapian::Query(term, wqf), out);
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_query_all(xs_query **out, struct err *e)
+{
+    try {
+        *out = nullptr;
+        return new_query(Xapian::Query::MatchAll, out);
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+static Xapian::Query::op xapian_op(enum xs_op op)
+{
+    switch (op) {
+    case XS_OP_AND:
+        return Xapian::Query::OP_AND;
+    case XS_OP_OR:
+        return Xapian::Query::OP_OR;
+    case XS_OP_AND_NOT:
+        return Xapian::Query::OP_AND_NOT;
+    case XS_OP_FILTER:
+        return Xapian::Query::OP_FILTER;
+    case XS_OP_AND_MAYBE:
+        return Xapian::Query::OP_AND_MAYBE;
+    case XS_OP_PHRASE:
+        return Xapian::Query::OP_PHRASE;
+    }
+    throw Xapian::InvalidArgumentError("unknown query operator");
+}
+
+int xs_query_combine(enum xs_op op, xs_query *const *subs, size_t n,
+                     xs_query **out, struct err *e)
+{
+    try {
+        std::vector<Xapian::Query> qs;
+
+        *out = nullptr;
+        qs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            if (subs[i])
+                qs.push_back(subs[i]->q);
+        return new_query(Xapian::Query(xapian_op(op), qs.begin(), qs.end()),
+                         out);
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_query_scale(xs_query *q, double factor, xs_query **out, struct err *e)
+{
+    try {
+        *out = nullptr;
+        return new_query(
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out);
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_query_value_range(unsigned slot, const char *lo, size_t lo_len,
+                         const char *hi, size_t hi_len, xs_query **out,
+                         struct err *e)
+{
+    try {
+        Xapian::Query q;
+
+        *out = nullptr;
+        /* With both ends open, any document with a value in slot matches:
+         * every non-empty value is >= "". */
+        if (lo && hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                              std::string(lo, lo_len),
+                              std::string(hi, hi_len));
+        else if (hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot,
+                              std::string(hi, hi_len));
+        else
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
+                              xs_bytes(lo, lo_len));
+        return new_query(q, out);
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_query_boolean(xs_query *q, xs_query **out, struct err *e)
+{
+    try {
+        *out = nullptr;
+        return new_query(
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, 0.0), out);
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_query_is_empty(const xs_query *q)
+{
+    return !q || q->q.empty();
+}
+
+int xs_query_describe(const xs_query *q, char **out, struct err *e)
+{
+    try {
+        *out = nullptr;
+        return xs_copy_out(q->q.get_description(), out, nullptr, e);
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+void xs_query_free(xs_query *q)
+{
+    try {
+        delete q;
+    } catch (...) {
+    }
+}
