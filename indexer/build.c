@@ -179,6 +179,8 @@ static int part_start(struct part *pt, const char *dir, size_t idx,
     rc = xs_wdb_open(pt->path, XS_WDB_CREATE | XS_WDB_NO_SYNC, &pt->db, e);
     if (rc == 0)
         rc = doc_builder_new(cfg, &pt->builder, e);
+    if (rc == 0)
+        doc_builder_set_spelling_db(pt->builder, pt->db);
     if (rc == 0 && !(pt->seen = strset_new()))
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (rc == 0 && pthread_create(&pt->thread, NULL, part_main, pt) != 0)

@@ -27,7 +27,8 @@ struct updater {
     struct index_counts *counts;
 };
 
-/* Writes doc unless an identical one is stored under the same id. */
+/* Writes doc unless an identical one is stored under the same id.
+ * Returns 1 when it wrote, 0 when the stored one was identical. */
 static int apply_doc(struct updater *u, xs_doc *doc,
                      const struct doc_info *info, struct err *e)
 {
@@ -43,7 +44,8 @@ static int apply_doc(struct updater *u, xs_doc *doc,
         err_clear(e);
         u->counts->added++;
         index_counts_add(u->counts, info);
-        return xs_wdb_add(u->db, doc, NULL, e);
+        rc = xs_wdb_add(u->db, doc, NULL, e);
+        return rc < 0 ? rc : 1;
     }
     if (rc < 0)
         return rc;
@@ -55,6 +57,8 @@ static int apply_doc(struct updater *u, xs_doc *doc,
     } else {
         u->counts->changed++;
         rc = xs_wdb_replace_term(u->db, term, doc, e);
+        if (rc == 0)
+            rc = 1;
     }
     free(old);
     return rc;
@@ -70,9 +74,12 @@ static int update_paper(void *ctx, struct paper *p, struct err *e)
     rc = doc_builder_paper(u->builder, p, u->ci, &doc, &info, e);
     if (rc == 0)
         rc = apply_doc(u, doc, &info, e);
+    /* Only new or changed titles count again towards spelling. */
+    if (rc == 1)
+        rc = doc_builder_spell(u->builder, u->db, p->title, e);
     paper_fini(p);
     free(p);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 static int update_repos(struct updater *u, struct err *e)
@@ -90,6 +97,7 @@ static int update_repos(struct updater *u, struct err *e)
         rc = doc_builder_repo(u->builder, r, &doc, &info, e);
         if (rc == 0)
             rc = apply_doc(u, doc, &info, e);
+        rc = rc < 0 ? rc : 0;
     }
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "suggest.h"
 #include "text.h"
 
 /* Gap in term positions between fields, so no phrase spans two. */
@@ -24,6 +25,9 @@ struct doc_builder {
     const struct config *cfg;
     xs_indexer *ix;
     xs_doc *doc;
+    xs_indexer *spell_ix; /* feeds titles to the spelling table */
+    xs_doc *spell_doc;    /* scratch document for spell_ix */
+    int spelling;
     char *data;
     size_t data_len;
     char *fold_buf;
@@ -41,6 +45,11 @@ int doc_builder_new(const struct config *c, struct doc_builder **out,
     rc = xs_indexer_new(c->language, 0, &b->ix, e);
     if (rc == 0)
         rc = xs_doc_new(&b->doc, e);
+    if (rc == 0)
+        rc = xs_indexer_new(c->language, XS_INDEXER_SPELLING, &b->spell_ix,
+                            e);
+    if (rc == 0)
+        rc = xs_doc_new(&b->spell_doc, e);
     if (rc < 0) {
         doc_builder_free(b);
         return rc;
@@ -55,13 +64,36 @@ void doc_builder_free(struct doc_builder *b)
         return;
     xs_indexer_free(b->ix);
     xs_doc_free(b->doc);
+    xs_indexer_free(b->spell_ix);
+    xs_doc_free(b->spell_doc);
     free(b->data);
     free(b);
 }
 
 void doc_builder_set_spelling_db(struct doc_builder *b, xs_wdb *db)
 {
-    xs_indexer_set_database(b->ix, db);
+    xs_indexer_set_database(b->spell_ix, db);
+    b->spelling = db != NULL;
+}
+
+/* Title words go to the spelling table that "did you mean" draws on. */
+static int add_spelling(struct doc_builder *b, const char *title,
+                        struct err *e)
+{
+    char *folded = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (!b->spelling)
+        return 0;
+    rc = text_fold(title, strlen(title), &folded, &len, e);
+    if (rc < 0)
+        return rc;
+    xs_doc_clear(b->spell_doc);
+    xs_indexer_set_document(b->spell_ix, b->spell_doc);
+    rc = xs_indexer_index_text(b->spell_ix, folded, len, 1, "", 0, e);
+    free(folded);
+    return rc;
 }
 
 const char *doc_builder_data(const struct doc_builder *b, size_t *len)
@@ -415,6 +447,10 @@ int doc_builder_paper(struct doc_builder *b, const struct paper *p,
     if (rc == 0)
         rc = index_field(b, p->title, PFX_TITLE, c->weight_title, 0, e);
     if (rc == 0)
+        rc = add_spelling(b, p->title, e);
+    if (rc == 0)
+        rc = suggest_add_terms(b->doc, p, e);
+    if (rc == 0)
         rc = index_field(b, p->abstract, PFX_ABSTRACT, c->weight_abstract,
                          0, e);
     if (rc == 0)
@@ -501,4 +537,18 @@ int doc_builder_repo(struct doc_builder *b, const struct readme *r,
     info->has_readme = 1;
     *doc = b->doc;
     return store_data(b, root, e);
+}
+
+int doc_builder_spell(struct doc_builder *b, xs_wdb *db, const char *title,
+                      struct err *e)
+{
+    int saved = b->spelling, rc;
+
+    xs_indexer_set_database(b->spell_ix, db);
+    b->spelling = 1;
+    rc = add_spelling(b, title, e);
+    b->spelling = saved;
+    if (!saved)
+        xs_indexer_set_database(b->spell_ix, NULL);
+    return rc;
 }

@@ -30,6 +30,11 @@ void doc_builder_free(struct doc_builder *b);
 /* The spelling data goes to db (borrowed; NULL for none). */
 void doc_builder_set_spelling_db(struct doc_builder *b, xs_wdb *db);
 
+/* Adds the words of title to db's spelling table (for callers that build
+ * without a spelling db and decide afterwards whether a paper is new). */
+int doc_builder_spell(struct doc_builder *b, xs_wdb *db, const char *title,
+                      struct err *e);
+
 /*
  * Builds the document of paper p, joined with its implementations and
  * READMEs from ci. The document is owned by the builder and valid until

@@ -293,3 +293,37 @@ int query_build(xs_qparser *qp, const struct search_req *r,
     *out = q;
     return rc;
 }
+
+int query_correct(xs_qparser *qp, const char *q, char **out, struct err *e)
+{
+    char *text = NULL;
+    size_t len;
+    xs_query *parsed = NULL;
+    struct err pe = {0, ""};
+    int rc;
+
+    *out = NULL;
+    if (is_blank(q))
+        return 0;
+    rc = text_fold(q, strlen(q), &text, &len, e);
+    if (rc < 0)
+        return rc;
+    rc = xs_qparser_parse(qp, text, XS_QP_SPELLING | XS_QP_PHRASE |
+                                        XS_QP_LOVEHATE | XS_QP_BOOLEAN,
+                          &parsed, &pe);
+    if (rc == ERR_FORMAT) {
+        err_clear(&pe);
+        strip_symbols(text);
+        rc = xs_qparser_parse(qp, text, XS_QP_SPELLING, &parsed, &pe);
+    }
+    xs_query_free(parsed);
+    free(text);
+    if (rc < 0)
+        return err_set(e, rc, "%s", pe.msg);
+    rc = xs_qparser_corrected(qp, out, e);
+    if (rc == 0 && *out && !**out) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}

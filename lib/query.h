@@ -29,4 +29,10 @@ int query_build(xs_qparser *qp, const struct search_req *r,
                 enum query_mode mode, unsigned max_terms, xs_query **out,
                 int *has_text, int *degraded, struct err *e);
 
+/*
+ * The spelling-corrected form of q from the index's spelling data, or
+ * *out = NULL when every word is known (or nothing better is found).
+ */
+int query_correct(xs_qparser *qp, const char *q, char **out, struct err *e);
+
 #endif

@@ -194,6 +194,23 @@ static size_t run_of(const struct clean *c, size_t p, size_t e, char ch)
 }
 
 /*
+ * Skips the indentation and blockquote markers of the line p..e; returns
+ * where its content starts. *indent is that of the line itself.
+ */
+static size_t line_content(const struct clean *c, size_t p, size_t e,
+                           size_t *indent, int *quoted)
+{
+    size_t q = skip_indent(c, p, e, indent), inner;
+
+    *quoted = 0;
+    while (*indent <= 3 && q < e && c->in[q] == '>') {
+        q = skip_indent(c, q + 1, e, &inner);
+        *quoted = 1;
+    }
+    return q;
+}
+
+/*
  * A fence opened at q: returns where the text after its closing line
  * starts, the end of input when it is never closed, or NONE when q opens
  * no fence. Indented fences count, as READMEs nest them in list items.
@@ -202,6 +219,7 @@ static size_t fence(const struct clean *c, size_t q, size_t e)
 {
     char ch = c->in[q];
     size_t k, l, le, r, indent;
+    int quoted;
 
     if (ch != '`' && ch != '~')
         return NONE;
@@ -214,7 +232,7 @@ static size_t fence(const struct clean *c, size_t q, size_t e)
 
     for (l = next_line(c, e); l < c->n; l = next_line(c, le)) {
         le = line_end(c, l);
-        r = skip_indent(c, l, le, &indent);
+        r = line_content(c, l, le, &indent, &quoted);
         if (run_of(c, r, le, ch) >= k &&
             rest_blank(c, r + run_of(c, r, le, ch), le))
             return next_line(c, le);
@@ -311,8 +329,6 @@ static size_t text_line(struct clean *c, size_t q, size_t e, size_t indent)
         c->prev_para = 0;
         return r;
     }
-    while (indent <= 3 && q < e && c->in[q] == '>')
-        q = skip_indent(c, q + 1, e, &indent);
     if (q < e && (r = list_item(c, q, e)) != NONE) {
         c->in_list = 1;
         c->prev_para = 1;
@@ -332,10 +348,11 @@ static size_t text_line(struct clean *c, size_t q, size_t e, size_t indent)
 static size_t block_start(struct clean *c, size_t p)
 {
     size_t e, q, indent, skip;
+    int quoted;
 
     while (p < c->n) {
         e = line_end(c, p);
-        q = skip_indent(c, p, e, &indent);
+        q = line_content(c, p, e, &indent, &quoted);
         if (rest_blank(c, q, e)) {
             c->depth = 0;
             c->prev_para = 0;
@@ -343,8 +360,8 @@ static size_t block_start(struct clean *c, size_t p)
             return e;
         }
         skip = fence(c, q, e);
-        if (skip == NONE && indent >= 4 && !c->prev_para && !c->in_list &&
-            c->in[q] != '<')
+        if (skip == NONE && indent >= 4 && !quoted && !c->prev_para &&
+            !c->in_list && c->in[q] != '<')
             skip = indented_code(c, p);
         if (skip == NONE)
             return text_line(c, q, e, indent);

@@ -95,6 +95,7 @@ static int sniff(struct rec_reader *r, struct err *e)
     /* Plain file: what was read is the first slice of data. */
     memcpy(r->buf, r->in, n);
     r->len = n;
+    r->out_used = n;
     return 0;
 }
 

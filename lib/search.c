@@ -17,6 +17,7 @@
 #include "indexdir.h"
 #include "query.h"
 #include "schema.h"
+#include "search_internal.h"
 #include "text.h"
 #include "xs.h"
 
@@ -25,6 +26,8 @@
  * cover the whole result on a crawl of this size. */
 #define FACET_CHECK_AT_LEAST 100000
 #define FACET_TOP 20
+/* Below this many hits a query may be misspelled: look for a correction. */
+#define SPELL_CHECK_BELOW 5
 
 struct searcher {
     const struct config *cfg;
@@ -496,6 +499,25 @@ static double total_estimated(const cJSON *reply)
     return cJSON_GetObjectItem(t, "estimated")->valuedouble;
 }
 
+/* "Did you mean": only for queries that found little, since checking
+ * every word against the spelling table costs more than the search. */
+static int add_correction(struct searcher *s, const struct search_req *r,
+                          cJSON *reply, struct err *e)
+{
+    char *fixed = NULL;
+    struct err ce = {0, ""};
+
+    if (!r->q || total_estimated(reply) >= SPELL_CHECK_BELOW ||
+        query_correct(s->qp, r->q, &fixed, &ce) < 0 || !fixed) {
+        cJSON_AddNullToObject(reply, "corrected");
+        (void)e;
+        return 0;
+    }
+    cJSON_AddStringToObject(reply, "corrected", fixed);
+    free(fixed);
+    return 0;
+}
+
 int search_run(struct searcher *s, const struct search_req *r,
                cJSON **reply, struct err *e)
 {
@@ -512,6 +534,8 @@ int search_run(struct searcher *s, const struct search_req *r,
             *reply = any;
         }
     }
+    if (rc == 0)
+        rc = add_correction(s, r, *reply, e);
     if (rc < 0)
         return rc;
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -571,6 +595,22 @@ int search_get(struct searcher *s, const char *id, cJSON **doc,
             cJSON_GetArraySize(cJSON_GetObjectItem(*doc, "implementations")) >
                 0);
         return 0;
+    }
+    return err_set(e, ERR_MODIFIED, "index kept changing during lookup");
+}
+
+int search_suggest(struct searcher *s, const char *prefix, unsigned max,
+                   cJSON **out, struct err *e)
+{
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+        struct err te = {0, ""};
+        int rc = suggest_lookup(s->db, prefix, max, out, &te), changed;
+
+        if (rc == ERR_MODIFIED) {
+            searcher_refresh(s, &changed, NULL);
+            continue;
+        }
+        return rc < 0 ? err_set(e, rc, "%s", te.msg) : 0;
     }
     return err_set(e, ERR_MODIFIED, "index kept changing during lookup");
 }

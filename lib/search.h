@@ -72,6 +72,14 @@ int search_run(struct searcher *s, const struct search_req *r,
 int search_get(struct searcher *s, const char *id, cJSON **doc,
                struct err *e);
 
+/*
+ * Completions for a search box: up to max titles, tasks and method names
+ * starting with the words typed so far (the last word may be partial).
+ * *out gets {"query": ..., "suggestions": [{"text", "kind", "id"?}]}.
+ */
+int search_suggest(struct searcher *s, const char *prefix, unsigned max,
+                   cJSON **out, struct err *e);
+
 /* Parses "relevance", "date" or "stars"; -1 otherwise. */
 int search_sort_parse(const char *s);
 

@@ -228,7 +228,7 @@ int xs_wdb_open(const char *path, int flags, xs_wdb **out, struct err *e)
          * which is then cancelled: that is what makes xs_wdb_free discard.
          * A "flushed" transaction also commits when it ends.
          */
-        if (!getenv("NOTXN")) db->db.begin_transaction(true);
+        db->db.begin_transaction(true);
         *out = db.release();
         return 0;
     } catch (...) {

@@ -109,6 +109,7 @@ static void build_index(void)
     assert_int_equal(xs_wdb_open(path, XS_WDB_CREATE, &db, &e), 0);
     assert_int_equal(xs_wdb_set_metadata(db, "language", "english", &e), 0);
     assert_int_equal(doc_builder_new(&cfg, &b, &e), 0);
+    doc_builder_set_spelling_db(b, db);
     for (size_t i = 0; i < sizeof(papers) / sizeof(papers[0]); i++) {
         struct rec_loc loc = {"papers.jsonl", i + 1, i + 1};
         struct paper p;
@@ -460,6 +461,56 @@ static void search_get_should_find_by_any_id(void **state)
     assert_int_equal(search_get(searcher, "nope", &doc, &e), ERR_NOTFOUND);
 }
 
+static int has_suggestion(const cJSON *reply, const char *text,
+                          const char *kind)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(reply, "suggestions"))
+    {
+        if (strcmp(cJSON_GetObjectItem(it, "text")->valuestring, text) == 0 &&
+            strcmp(cJSON_GetObjectItem(it, "kind")->valuestring, kind) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void suggest_should_complete_titles_tasks_and_methods(void **state)
+{
+    struct err e = {0, ""};
+    cJSON *r = NULL;
+    (void)state;
+
+    assert_int_equal(search_suggest(searcher, "Atten", 10, &r, &e), 0);
+    assert_true(has_suggestion(r, "Attention Is All You Need", "title"));
+    cJSON_Delete(r);
+    assert_int_equal(search_suggest(searcher, "machine tr", 10, &r, &e), 0);
+    assert_true(has_suggestion(r, "Machine Translation", "task"));
+    cJSON_Delete(r);
+    assert_int_equal(search_suggest(searcher, "self att", 10, &r, &e), 0);
+    assert_true(has_suggestion(
+        r, "Self-Attention Generative Adversarial Networks", "title"));
+    cJSON_Delete(r);
+    assert_int_equal(search_suggest(searcher, "zzz", 10, &r, &e), 0);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItem(r, "suggestions")), 0);
+    cJSON_Delete(r);
+    assert_int_equal(search_suggest(searcher, "", 10, &r, &e), 0);
+    cJSON_Delete(r);
+}
+
+static void search_should_suggest_spelling_corrections(void **state)
+{
+    cJSON *r = run("kernals", NULL);
+    const cJSON *c = cJSON_GetObjectItem(r, "corrected");
+    (void)state;
+    assert_true(cJSON_IsString(c));
+    assert_string_equal(c->valuestring, "kernels");
+    cJSON_Delete(r);
+    r = run("graph networks", NULL);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r, "corrected")));
+    cJSON_Delete(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +529,8 @@ int main(void)
         cmocka_unit_test(search_should_paginate_without_gaps),
         cmocka_unit_test(search_should_mark_snippets),
         cmocka_unit_test(search_get_should_find_by_any_id),
+        cmocka_unit_test(suggest_should_complete_titles_tasks_and_methods),
+        cmocka_unit_test(search_should_suggest_spelling_corrections),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
