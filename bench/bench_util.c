@@ -24,8 +24,8 @@ static int add_query(struct bench_queries *qs, size_t *cap, char *line)
         *cap = ncap;
     }
     q = &qs->q[qs->n];
-    snprintf(q->kind, sizeof(q->kind), "%.*s",
-             tab ? (int)(tab - line) : 5, tab ? line : "other");
+    snprintf(q->kind, sizeof(q->kind), "%.*s", tab ? (int)(tab - line) : 5,
+             tab ? line : "other");
     q->text = strdup(text);
     if (!q->text)
         return -1;
@@ -94,8 +94,8 @@ static double percentile(const double *sorted, size_t n, double p)
 
 /* Summarises the samples of one kind (NULL: all of them). */
 static void report_kind(FILE *f, const char *engine, const char *mode,
-                        const struct bench_sample *s, size_t n,
-                        unsigned rounds, const char *kind, double *ms)
+                        const struct bench_sample *s, size_t n, unsigned rounds,
+                        const char *kind, double *ms)
 {
     size_t m = 0, zero = 0;
     double sum = 0, hits = 0;

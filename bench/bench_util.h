@@ -6,9 +6,9 @@
 #ifndef PWC_BENCH_UTIL_H
 #define PWC_BENCH_UTIL_H
 
-#include <stdio.h>
-
 #include "err.h"
+
+#include <stdio.h>
 
 struct bench_query {
     char kind[16]; /* free, phrase, rare, ... */

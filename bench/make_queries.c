@@ -1,18 +1,17 @@
 /*
- * make_queries: samples benchmark queries from a crawl, the same ones for
- * every engine: word spans from titles, quoted phrases from abstracts and
- * words found in few abstracts. Sampling is by a fixed stride and seed, so
- * a crawl always gives the same file. Only plain ASCII words are used, so
- * every engine tokenises a query alike; operators are left out.
+ * make_queries: samples benchmark queries from a crawl: word spans from
+ * titles, quoted phrases from abstracts, words found in few abstracts. A
+ * fixed stride and seed give the same file for the same crawl. Only plain
+ * ASCII words are used, so engines tokenise them alike; no operators.
  */
+#include "crawl.h"
+#include "strset.h"
+
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "crawl.h"
-#include "strset.h"
 
 #define MAX_SPAN_WORDS 3
 #define MAX_WORDS      512
@@ -180,11 +179,10 @@ static int pass_count(struct state *st, const struct paper *p)
 static int stopword(const char *w)
 {
     static const char *const list[] = {
-        "a",    "an",     "and",   "are",  "as",    "at",   "be",
-        "by",   "can",    "for",   "from", "has",   "have", "in",
-        "into", "is",     "it",    "its",  "not",   "of",   "on",
-        "or",   "our",    "such",  "that", "the",   "their", "these",
-        "this", "to",     "using", "via",  "we",    "which", "with"};
+        "a",     "an",   "and", "are",   "as",  "at",   "be",    "by",  "can",
+        "for",   "from", "has", "have",  "in",  "into", "is",    "it",  "its",
+        "not",   "of",   "on",  "or",    "our", "such", "that",  "the", "their",
+        "these", "this", "to",  "using", "via", "we",   "which", "with"};
 
     for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
         if (strcmp(w, list[i]) == 0)
@@ -198,8 +196,7 @@ static int stopword(const char *w)
  * but ASCII letters, digits and inner hyphens); *ends is set when
  * punctuation after it closes a clause, so no span runs past it.
  */
-static int clean_word(const char *w, size_t n, char *out, size_t cap,
-                      int *ends)
+static int clean_word(const char *w, size_t n, char *out, size_t cap, int *ends)
 {
     size_t b = 0, e = n, len;
     int letter = 0;
@@ -268,8 +265,8 @@ static int span_ok(const struct words *ws, size_t i, size_t len)
  * writes it to out (quoted when asked). Returns 1 if a new one was
  * written, 0 if the text has none or gave one already used.
  */
-static int pick_span(struct state *st, const char *text, size_t len,
-                     int quote, char *out, size_t cap)
+static int pick_span(struct state *st, const char *text, size_t len, int quote,
+                     char *out, size_t cap)
 {
     static struct words ws;
     size_t starts[MAX_WORDS], n = 0, at, o = 0;
@@ -335,7 +332,8 @@ static int for_each_paper(const struct crawl_files *cf, struct state *st,
         struct rec_loc loc;
 
         rc = rec_reader_open(cf->papers[i], &r, e);
-        while (rc >= 0 && (rc = rec_reader_next(r, &json, &len, &loc, e)) == 1) {
+        while (rc >= 0 &&
+               (rc = rec_reader_next(r, &json, &len, &loc, e)) == 1) {
             struct paper p;
             struct err skip = {0, ""};
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "remote.h"
 #include "render.h"
 #include "search.h"
 
@@ -41,6 +42,8 @@ static void usage(FILE *f)
         "                         task, year and venue\n"
         "  -j, --json             print the reply as JSON\n"
         "  -i, --index PATH       index to search (default: config)\n"
+        "      --server URL       ask a running searchd instead, e.g.\n"
+        "                         http://127.0.0.1:8080\n"
         "  -c, --config FILE      config file (default: $PWC_CONFIG or\n"
         "                         config/pwc-search.conf of the checkout)\n"
         "  -h, --help             this help\n"
@@ -58,13 +61,15 @@ enum {
     OPT_TASK,
     OPT_VENUE,
     OPT_YEAR,
-    OPT_FACETS
+    OPT_FACETS,
+    OPT_SERVER
 };
 
 struct cli {
     struct search_req req;
     const char *index;
     const char *config;
+    const char *server;
     int json;
     char *query;
 };
@@ -141,6 +146,9 @@ static int parse_option(struct cli *c, int opt, const char *arg)
     case 'c':
         c->config = arg;
         return 0;
+    case OPT_SERVER:
+        c->server = arg;
+        return 0;
     default:
         return -1;
     }
@@ -182,6 +190,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"index", required_argument, NULL, 'i'},
         {"config", required_argument, NULL, 'c'},
+        {"server", required_argument, NULL, OPT_SERVER},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int opt;
@@ -201,12 +210,31 @@ static int parse_args(struct cli *c, int argc, char **argv)
     return join_query(c, argc - optind, argv + optind);
 }
 
+static int local_search(const struct cli *c, const struct config *cfg,
+                        cJSON **reply)
+{
+    const char *index = c->index ? c->index : cfg->index;
+    struct searcher *s = NULL;
+    struct err e = {0, ""};
+    int rc;
+
+    if (searcher_open(index, cfg, &s, &e) < 0) {
+        fprintf(stderr, "pwc-search: cannot open index %s: %s\n", index,
+                e.msg);
+        return -1;
+    }
+    rc = search_run(s, &c->req, reply, &e);
+    if (rc < 0)
+        fprintf(stderr, "pwc-search: %s\n", e.msg);
+    searcher_free(s);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct cli c;
     struct config cfg;
     struct err e = {0, ""};
-    struct searcher *s = NULL;
     const char *cfg_path;
     cJSON *reply = NULL;
     int hits, tty;
@@ -225,14 +253,12 @@ int main(int argc, char **argv)
         c.req.hl_start = "\033[1m";
         c.req.hl_end = "\033[0m";
     }
-    if (searcher_open(c.index ? c.index : cfg.index, &cfg, &s, &e) < 0) {
-        fprintf(stderr, "pwc-search: cannot open index %s: %s\n",
-                c.index ? c.index : cfg.index, e.msg);
-        return 2;
-    }
-    if (search_run(s, &c.req, &reply, &e) < 0) {
-        fprintf(stderr, "pwc-search: %s\n", e.msg);
-        searcher_free(s);
+    if (c.server) {
+        if (remote_search(c.server, &c.req, &reply, &e) < 0) {
+            fprintf(stderr, "pwc-search: %s\n", e.msg);
+            return 2;
+        }
+    } else if (local_search(&c, &cfg, &reply) < 0) {
         return 2;
     }
     hits = cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits"));
@@ -241,7 +267,6 @@ int main(int argc, char **argv)
     else
         render_text(stdout, reply, tty);
     cJSON_Delete(reply);
-    searcher_free(s);
     free(c.query);
     return hits > 0 ? 0 : 1;
 }

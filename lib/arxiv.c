@@ -4,18 +4,18 @@
  * ids. The shape and date of an id are checked; whether the paper exists
  * is not.
  */
-#include <string.h>
-
 #include "text.h"
+
+#include <string.h>
 
 /* Archives that had old-style ids (before April 2007). */
 static const char *const archives[] = {
-    "acc-phys", "adap-org",  "alg-geom", "ao-sci",   "astro-ph", "atom-ph",
-    "bayes-an", "chao-dyn",  "chem-ph",  "cmp-lg",   "comp-gas", "cond-mat",
-    "cs",       "dg-ga",     "funct-an", "gr-qc",    "hep-ex",   "hep-lat",
-    "hep-ph",   "hep-th",    "math",     "math-ph",  "mtrl-th",  "nlin",
-    "nucl-ex",  "nucl-th",   "patt-sol", "physics",  "plasm-ph", "q-alg",
-    "q-bio",    "quant-ph",  "solv-int", "supr-con",
+    "acc-phys", "adap-org", "alg-geom", "ao-sci",   "astro-ph", "atom-ph",
+    "bayes-an", "chao-dyn", "chem-ph",  "cmp-lg",   "comp-gas", "cond-mat",
+    "cs",       "dg-ga",    "funct-an", "gr-qc",    "hep-ex",   "hep-lat",
+    "hep-ph",   "hep-th",   "math",     "math-ph",  "mtrl-th",  "nlin",
+    "nucl-ex",  "nucl-th",  "patt-sol", "physics",  "plasm-ph", "q-alg",
+    "q-bio",    "quant-ph", "solv-int", "supr-con",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -251,6 +251,10 @@ static int is_wrapper(char c, int trailing)
     return c != '\0' && strchr(set, c) != NULL;
 }
 
+/*
+ * The range reported leaves out the quotes and brackets around the id, so
+ * a caller blanking it keeps a phrase's or group's delimiters balanced.
+ */
 int arxiv_find(const char *q, char *out, size_t out_size, size_t *start,
                size_t *end)
 {

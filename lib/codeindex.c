@@ -4,6 +4,10 @@
  * repository. Everything is built in code_index_load; afterwards only the
  * rare merge of two different groups for one paper writes, under a lock.
  */
+#include "codeindex.h"
+
+#include "text.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
@@ -11,9 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "codeindex.h"
-#include "text.h"
 
 #define KEY_MAX        512
 #define NO_GROUP       UINT32_MAX
@@ -183,8 +184,8 @@ static int group_add(struct group *g, uint32_t link)
 }
 
 /* Adds link to the group of key in t, creating the group if needed. */
-static int group_link(struct code_index *ci, struct strtab *t,
-                      const char *key, uint32_t link)
+static int group_link(struct code_index *ci, struct strtab *t, const char *key,
+                      uint32_t link)
 {
     uint32_t gi = (uint32_t)ci->n_groups;
     struct group *grown;
@@ -261,8 +262,8 @@ static int link_record(struct code_index *ci, const char *json, size_t len,
         return err_set(e, rc, "%s", le.msg);
     if (repo_key(l.repo_url, key, sizeof(key)) < 0 || !key[0]) {
         rec_loc_format(loc, where, sizeof(where));
-        snprintf(msg, msg_size,
-                 "%s: field 'repo_url': not a repository URL", where);
+        snprintf(msg, msg_size, "%s: field 'repo_url': not a repository URL",
+                 where);
         rc = 1;
     } else if (add_link(ci, &l, key) < 0) {
         rc = err_set(e, ERR_NOMEM, "%s: out of memory", loc->file);
@@ -472,8 +473,7 @@ static int load_readme(struct code_index *ci, const char *dir,
         return 1;
     }
     if (strtab_get(&ci->readme_by_key, key, &idx)) {
-        snprintf(why, why_size, "second README for %.200s ignored",
-                 key);
+        snprintf(why, why_size, "second README for %.200s ignored", key);
         return 1;
     }
     plen = strlen(dir) + strlen(re->file) + 2;
@@ -527,8 +527,8 @@ static char *readme_dir_of(const struct crawl_files *cf)
 /* Decodes one index record and loads its README. 1 when skipped. */
 static int readme_record(struct code_index *ci, const char *dir,
                          const char *json, size_t len,
-                         const struct rec_loc *loc, int have_links,
-                         char *msg, size_t msg_size)
+                         const struct rec_loc *loc, int have_links, char *msg,
+                         size_t msg_size)
 {
     char where[200], why[300];
     struct rentry re;
@@ -697,8 +697,8 @@ static int same_links(const struct group *a, const struct group *b)
 }
 
 const struct impl *const *code_index_impls(const struct code_index *ci,
-                                            const char *paper_id,
-                                            const char *arxiv_id, size_t *n)
+                                           const char *paper_id,
+                                           const char *arxiv_id, size_t *n)
 {
     struct code_index *w = (struct code_index *)ci;
     uint32_t a = NO_GROUP, b = NO_GROUP;
@@ -710,8 +710,8 @@ const struct impl *const *code_index_impls(const struct code_index *ci,
     *n = 0;
     if (paper_id && !strtab_get(&ci->by_id, paper_id, &a))
         a = NO_GROUP;
-    if (arxiv_id && arxiv_normalize(arxiv_id, strlen(arxiv_id), canon,
-                                    sizeof(canon)))
+    if (arxiv_id &&
+        arxiv_normalize(arxiv_id, strlen(arxiv_id), canon, sizeof(canon)))
         arxiv_id = canon;
     if (arxiv_id && !strtab_get(&ci->by_arxiv, arxiv_id, &b))
         b = NO_GROUP;
@@ -753,8 +753,7 @@ const struct readme *code_index_readme(const struct code_index *ci,
     return &ci->readmes[i];
 }
 
-const struct readme *code_index_readme_at(const struct code_index *ci,
-                                          size_t i)
+const struct readme *code_index_readme_at(const struct code_index *ci, size_t i)
 {
     return i < ci->n_readmes ? &ci->readmes[i] : NULL;
 }

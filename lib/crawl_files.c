@@ -3,6 +3,8 @@
  * dump) and the repository key both joins use. Files are recognised by
  * name only; their contents are checked when they are read.
  */
+#include "crawl.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -12,14 +14,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "crawl.h"
-
 static const char *const pwc_papers[] = {"papers-with-abstracts.json.gz",
                                          "papers-with-abstracts.json"};
 static const char *const our_links[] = {"links.jsonl.gz", "links.jsonl"};
-static const char *const pwc_links[] = {
-    "links-between-papers-and-code.json.gz",
-    "links-between-papers-and-code.json"};
+static const char *const pwc_links[] = {"links-between-papers-and-code.json.gz",
+                                        "links-between-papers-and-code.json"};
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -144,9 +143,9 @@ static int list_our_papers(const char *dir, struct crawl_files *cf,
 
     d = opendir(dir);
     if (!d)
-        return err_set(e, errno == ENOENT || errno == ENOTDIR ? ERR_NOTFOUND
-                                                              : ERR_IO,
-                       "%s: %s", dir, strerror(errno));
+        return err_set(
+            e, errno == ENOENT || errno == ENOTDIR ? ERR_NOTFOUND : ERR_IO,
+            "%s: %s", dir, strerror(errno));
     while ((de = readdir(d)) != NULL) {
         if (!is_our_papers(de->d_name))
             continue;
@@ -167,8 +166,7 @@ static int list_our_papers(const char *dir, struct crawl_files *cf,
     return rc;
 }
 
-static int find_readmes(const char *dir, struct crawl_files *cf,
-                        struct err *e)
+static int find_readmes(const char *dir, struct crawl_files *cf, struct err *e)
 {
     cf->readme_dir = join(dir, "readmes");
     if (!cf->readme_dir)

@@ -4,10 +4,10 @@
  * built from a base letter and a combining mark. Other names are left to
  * the caller, which keeps them as text.
  */
+#include "text.h"
+
 #include <string.h>
 #include <utf8proc.h>
-
-#include "text.h"
 
 #define ENTITY_MAX_NAME 8
 
@@ -18,30 +18,54 @@ struct named {
 
 /* Sorted only for the reader; the list is short enough to scan. */
 static const struct named names[] = {
-    {"AElig", "\xC3\x86"},     {"Dagger", "\xE2\x80\xA1"},
-    {"aelig", "\xC3\xA6"},     {"amp", "&"},
-    {"apos", "'"},             {"bull", "\xE2\x80\xA2"},
-    {"copy", "\xC2\xA9"},      {"dagger", "\xE2\x80\xA0"},
-    {"darr", "\xE2\x86\x93"},  {"deg", "\xC2\xB0"},
-    {"divide", "\xC3\xB7"},    {"emsp", " "},
-    {"ensp", " "},             {"euro", "\xE2\x82\xAC"},
-    {"ge", "\xE2\x89\xA5"},    {"gt", ">"},
-    {"harr", "\xE2\x86\x94"},  {"hellip", "\xE2\x80\xA6"},
-    {"infin", "\xE2\x88\x9E"}, {"larr", "\xE2\x86\x90"},
-    {"laquo", "\xC2\xAB"},     {"ldquo", "\xE2\x80\x9C"},
-    {"le", "\xE2\x89\xA4"},    {"lsquo", "\xE2\x80\x98"},
-    {"lt", "<"},               {"mdash", "\xE2\x80\x94"},
-    {"micro", "\xC2\xB5"},     {"middot", "\xC2\xB7"},
-    {"nbsp", " "},             {"ndash", "\xE2\x80\x93"},
-    {"ne", "\xE2\x89\xA0"},    {"oslash", "\xC3\xB8"},
-    {"para", "\xC2\xB6"},      {"plusmn", "\xC2\xB1"},
-    {"quot", "\""},            {"raquo", "\xC2\xBB"},
-    {"rarr", "\xE2\x86\x92"},  {"rdquo", "\xE2\x80\x9D"},
-    {"reg", "\xC2\xAE"},       {"rsquo", "\xE2\x80\x99"},
-    {"sect", "\xC2\xA7"},      {"space", " "},
-    {"szlig", "\xC3\x9F"},     {"thinsp", " "},
-    {"times", "\xC3\x97"},     {"trade", "\xE2\x84\xA2"},
-    {"uarr", "\xE2\x86\x91"},  {"zwj", ""},
+    {"AElig", "\xC3\x86"},
+    {"Dagger", "\xE2\x80\xA1"},
+    {"aelig", "\xC3\xA6"},
+    {"amp", "&"},
+    {"apos", "'"},
+    {"bull", "\xE2\x80\xA2"},
+    {"copy", "\xC2\xA9"},
+    {"dagger", "\xE2\x80\xA0"},
+    {"darr", "\xE2\x86\x93"},
+    {"deg", "\xC2\xB0"},
+    {"divide", "\xC3\xB7"},
+    {"emsp", " "},
+    {"ensp", " "},
+    {"euro", "\xE2\x82\xAC"},
+    {"ge", "\xE2\x89\xA5"},
+    {"gt", ">"},
+    {"harr", "\xE2\x86\x94"},
+    {"hellip", "\xE2\x80\xA6"},
+    {"infin", "\xE2\x88\x9E"},
+    {"larr", "\xE2\x86\x90"},
+    {"laquo", "\xC2\xAB"},
+    {"ldquo", "\xE2\x80\x9C"},
+    {"le", "\xE2\x89\xA4"},
+    {"lsquo", "\xE2\x80\x98"},
+    {"lt", "<"},
+    {"mdash", "\xE2\x80\x94"},
+    {"micro", "\xC2\xB5"},
+    {"middot", "\xC2\xB7"},
+    {"nbsp", " "},
+    {"ndash", "\xE2\x80\x93"},
+    {"ne", "\xE2\x89\xA0"},
+    {"oslash", "\xC3\xB8"},
+    {"para", "\xC2\xB6"},
+    {"plusmn", "\xC2\xB1"},
+    {"quot", "\""},
+    {"raquo", "\xC2\xBB"},
+    {"rarr", "\xE2\x86\x92"},
+    {"rdquo", "\xE2\x80\x9D"},
+    {"reg", "\xC2\xAE"},
+    {"rsquo", "\xE2\x80\x99"},
+    {"sect", "\xC2\xA7"},
+    {"space", " "},
+    {"szlig", "\xC3\x9F"},
+    {"thinsp", " "},
+    {"times", "\xC3\x97"},
+    {"trade", "\xE2\x84\xA2"},
+    {"uarr", "\xE2\x86\x91"},
+    {"zwj", ""},
     {"zwnj", ""},
 };
 
@@ -133,8 +157,7 @@ static size_t accented(const unsigned char *name, size_t n, char *out)
     return 0;
 }
 
-size_t text_entity_decode(const char *s, size_t len, char out[8],
-                          size_t *out_n)
+size_t text_entity_decode(const char *s, size_t len, char out[8], size_t *out_n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t n = 1, i, k;

@@ -4,18 +4,21 @@
  * the title key built on it. All Unicode knowledge is utf8proc's; ASCII,
  * which needs none of it, takes a fast path.
  */
+#include "text.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
-#include "text.h"
-
 /*
  * LUMP maps dashes, curly single quotes and odd spaces to ASCII, so that
- * "self‐attention" (U+2010) matches "self-attention" on both sides.
+ * a U+2010 hyphen in "self-attention" matches the ASCII one on both sides.
+ * TODO(script-aware mark stripping): STRIPMARK also drops Indic vowel
+ * signs and kana voicing marks, conflating some words in those scripts;
+ * matching stays consistent because queries fold the same way.
  */
-#define FOLD_OPTS                                                             \
-    (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |                   \
+#define FOLD_OPTS                                                              \
+    (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |                    \
      UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP)
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL

@@ -5,14 +5,14 @@
  * over-long tokens; keeps link text and decodes entities. It is not a
  * CommonMark parser: emphasis and nested containers are approximated.
  */
+#include "text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
-
 #define NONE      ((size_t)-1)
-#define MAX_NEST  32   /* open '[' tracked; deeper ones stay literal */
-#define MAX_LABEL 999  /* longest reference label, as in CommonMark */
+#define MAX_NEST  32  /* open '[' tracked; deeper ones stay literal */
+#define MAX_LABEL 999 /* longest reference label, as in CommonMark */
 
 /*
  * Lookaheads that may fail (tags, link destinations, code spans) draw on
@@ -40,17 +40,16 @@ struct clean {
 
 /* Tags after which the text reads as a new line. */
 static const char *const block_tags[] = {
-    "blockquote", "br",     "center", "dd",         "details", "div",
-    "dl",         "dt",     "figure", "figcaption", "footer",  "h1",
-    "h2",         "h3",     "h4",     "h5",         "h6",      "header",
-    "hr",         "li",     "ol",     "p",          "pre",     "section",
-    "summary",    "table",  "tr",     "ul",
+    "blockquote", "br",     "center",     "dd",      "details", "div", "dl",
+    "dt",         "figure", "figcaption", "footer",  "h1",      "h2",  "h3",
+    "h4",         "h5",     "h6",         "header",  "hr",      "li",  "ol",
+    "p",          "pre",    "section",    "summary", "table",   "tr",  "ul",
 };
 
 static int is_space(unsigned char ch)
 {
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-           ch == '\f' || ch == '\v';
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' ||
+           ch == '\v';
 }
 
 static int is_alpha(unsigned char ch)
@@ -533,8 +532,8 @@ static size_t declaration(struct clean *c, size_t p)
 /* Does a blank line start right after the newline at q? */
 static int blank_line_after(const struct clean *c, size_t q, size_t lim)
 {
-    for (q++; q < lim && (c->in[q] == ' ' || c->in[q] == '\t' ||
-                          c->in[q] == '\r');
+    for (q++;
+         q < lim && (c->in[q] == ' ' || c->in[q] == '\t' || c->in[q] == '\r');
          q++)
         ;
     return q < lim && c->in[q] == '\n';
@@ -817,7 +816,7 @@ static int has_prefix(const char *s, size_t n, const char *prefix)
 /*
  * URLs and data: URIs carry no words worth finding, and over-long ASCII
  * tokens are hashes or base64. Long tokens with other scripts stay: CJK
- * text has no spaces to split on.
+ * text has no spaces to split on. A max_token of 0 means no limit.
  */
 static int drop_token(const char *s, size_t n, size_t max_token)
 {

@@ -5,6 +5,8 @@
  * file. It does not parse JSON (records.c does); array elements are only
  * delimited by tracking strings, escapes and nesting depth.
  */
+#include "crawl.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,8 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-
-#include "crawl.h"
 
 #define RD_IN_SIZE  (256 * 1024) /* compressed bytes per read() */
 #define RD_BUF_SIZE (256 * 1024) /* decompressed bytes per refill */
@@ -62,8 +62,7 @@ static ssize_t read_some(int fd, void *p, size_t n)
 
 static int io_error(struct rec_reader *r, struct err *e)
 {
-    return err_set(e, ERR_IO, "%s: read failed: %s", r->path,
-                   strerror(errno));
+    return err_set(e, ERR_IO, "%s: read failed: %s", r->path, strerror(errno));
 }
 
 /* Reads the first bytes into r->in and decides between gzip and plain. */
@@ -99,8 +98,7 @@ static int sniff(struct rec_reader *r, struct err *e)
     return 0;
 }
 
-int rec_reader_open(const char *path, struct rec_reader **out,
-                    struct err *e)
+int rec_reader_open(const char *path, struct rec_reader **out, struct err *e)
 {
     struct rec_reader *r;
     struct stat st;
@@ -144,8 +142,7 @@ static int feed(struct rec_reader *r, struct err *e)
     if (r->zs.avail_in > 0 && r->zs.next_in != r->in)
         memmove(r->in, r->zs.next_in, r->zs.avail_in);
     r->zs.next_in = r->in;
-    got = read_some(r->fd, r->in + r->zs.avail_in,
-                    RD_IN_SIZE - r->zs.avail_in);
+    got = read_some(r->fd, r->in + r->zs.avail_in, RD_IN_SIZE - r->zs.avail_in);
     if (got < 0)
         return io_error(r, e);
     if (got == 0)
@@ -206,11 +203,10 @@ static ssize_t inflate_some(struct rec_reader *r, struct err *e)
                                "of file)",
                                r->path);
         } else if (zr == Z_MEM_ERROR) {
-            return err_set(e, ERR_NOMEM, "%s: out of memory in zlib",
-                           r->path);
+            return err_set(e, ERR_NOMEM, "%s: out of memory in zlib", r->path);
         } else {
-            return err_set(e, ERR_FORMAT, "%s: corrupt gzip data: %s",
-                           r->path, r->zs.msg ? r->zs.msg : "unknown");
+            return err_set(e, ERR_FORMAT, "%s: corrupt gzip data: %s", r->path,
+                           r->zs.msg ? r->zs.msg : "unknown");
         }
         if (got > 0)
             return (ssize_t)got;
@@ -335,8 +331,8 @@ static int line_blank(const char *s, size_t n)
 }
 
 /* Hands out line s[0..n) unless it is blank. Returns 1 or 0 (blank). */
-static int emit_line(struct rec_reader *r, char *s, size_t n,
-                     const char **json, size_t *len, struct rec_loc *loc)
+static int emit_line(struct rec_reader *r, char *s, size_t n, const char **json,
+                     size_t *len, struct rec_loc *loc)
 {
     if (n > 0 && s[n - 1] == '\r')
         n--;
@@ -445,7 +441,8 @@ static int scan_elem(struct rec_reader *r, struct scan *sc, size_t *i)
             continue;
         }
         if (sc->scalar) {
-            if (c == ',' || c == ']' || c == '}' || is_blank((unsigned char)c)) {
+            if (c == ',' || c == ']' || c == '}' ||
+                is_blank((unsigned char)c)) {
                 *i = k;
                 return 1;
             }

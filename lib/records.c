@@ -4,15 +4,15 @@
  * serves both. Strings are repaired UTF-8 and arXiv ids canonical. Fields
  * neither layout needs (sources, methods, mentions) are ignored.
  */
+#include "crawl.h"
+#include "text.h"
+
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "crawl.h"
-#include "text.h"
 
 /* Every field either decoder reads, in strcmp order for the search. */
 enum field {
@@ -38,10 +38,11 @@ enum field {
 };
 
 static const char *const field_names[F_COUNT] = {
-    "abstract",    "arxiv_id",   "authors",  "date",           "framework",
-    "id",          "is_official", "paper_arxiv_id", "paper_id", "paper_url",
-    "proceeding",  "repo_url",   "stars",    "tasks",          "title",
-    "url_abs",     "url_pdf",    "year"};
+    "abstract",  "arxiv_id",  "authors",     "date",
+    "framework", "id",        "is_official", "paper_arxiv_id",
+    "paper_id",  "paper_url", "proceeding",  "repo_url",
+    "stars",     "tasks",     "title",       "url_abs",
+    "url_pdf",   "year"};
 
 /* Everything a field decoder needs: the record's fields, found in one
  * pass over its members, and what a located error needs. */
@@ -345,8 +346,8 @@ static int get_date(const struct dec *d, struct paper *p)
     for (i = 0; i < 4 && is_digit(s[i]); i++)
         ;
     if (i == 4 && p->year == 0)
-        p->year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
-                  (s[2] - '0') * 10 + (s[3] - '0');
+        p->year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+                  (s[3] - '0');
     for (i = 0; i < 10; i++)
         if (pat[i] == 'd' ? !is_digit(s[i]) : s[i] != '-')
             break;

@@ -22,7 +22,7 @@
 
 static int keeps(unsigned char c)
 {
-    return c >= 0x80 || isalnum(c) || c == '-' || c == '+' || c == '#';
+    return c >= 0x80 || isalnum(c) || c == '+' || c == '#';
 }
 
 size_t suggest_key(const char *text, char *buf, size_t max)

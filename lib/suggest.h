@@ -20,7 +20,8 @@
 
 /*
  * The matching key of text: folded, lower-cased, runs of spaces and
- * punctuation other than '-', '+' and '#' turned into one space, trimmed.
+ * punctuation other than '+' and '#' turned into one space, trimmed (so
+ * "self att" completes "Self-Attention").
  * Returns its length (cut at max bytes on a character boundary).
  */
 size_t suggest_key(const char *text, char *buf, size_t max);

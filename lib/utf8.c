@@ -3,11 +3,11 @@
  * decides how much of a broken sequence one U+FFFD replaces. It knows
  * nothing about normalisation or case (see fold.c).
  */
+#include "text.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-
-#include "text.h"
 
 static const char replacement[] = "\xEF\xBF\xBD";
 

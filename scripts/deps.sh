@@ -6,7 +6,7 @@ packages=(
     build-essential cmake pkg-config clang
     libxapian-dev libstemmer-dev libmicrohttpd-dev libcjson-dev
     libutf8proc-dev zlib1g-dev libcmocka-dev libsqlite3-dev
-    curl wrk python3
+    libcurl4-openssl-dev curl wrk python3 time
 )
 
 sudo=

@@ -6,11 +6,10 @@
 #ifndef PWC_XS_INTERNAL_H
 #define PWC_XS_INTERNAL_H
 
-#include <xapian.h>
+#include "xs.h"
 
 #include <string>
-
-#include "xs.h"
+#include <xapian.h>
 
 struct xs_db {
     Xapian::Database db;
@@ -52,7 +51,6 @@ inline std::string xs_bytes(const char *p, size_t len)
 }
 
 /* Copies s to a malloc'd, NUL-terminated buffer. */
-int xs_copy_out(const std::string &s, char **out, size_t *len,
-                struct err *e);
+int xs_copy_out(const std::string &s, char **out, size_t *len, struct err *e);
 
 #endif

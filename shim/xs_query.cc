@@ -3,10 +3,10 @@
  * weight scaling, for filters and boosts the query parser does not
  * express. Queries are immutable; each call returns a new handle.
  */
+#include "xs_internal.h"
+
 #include <memory>
 #include <vector>
-
-#include "xs_internal.h"
 
 static int new_query(const Xapian::Query &q, xs_query **out)
 {
@@ -14,8 +14,7 @@ static int new_query(const Xapian::Query &q, xs_query **out)
     return 0;
 }
 
-int xs_query_term(const char *term, unsigned wqf, xs_query **out,
-                  struct err *e)
+int xs_query_term(const char *term, unsigned wqf, xs_query **out, struct err *e)
 {
     try {
         *out = nullptr;
@@ -95,8 +94,7 @@ int xs_query_value_range(unsigned slot, const char *lo, size_t lo_len,
          * every non-empty value is >= "". */
         if (lo && hi)
             q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
-                              std::string(lo, lo_len),
-                              std::string(hi, hi_len));
+                              std::string(lo, lo_len), std::string(hi, hi_len));
         else if (hi)
             q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot,
                               std::string(hi, hi_len));

@@ -4,18 +4,20 @@
  * Facet counts cover only the documents Xapian examined (see check_at_least
  * in xs.h), not necessarily every match.
  */
-#include <algorithm>
-#include <cstring>
-#include <memory>
-#include <string_view>
-#include <unordered_map>
-#include <vector>
-
 #include "xs_internal.h"
 
-namespace {
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <vector>
 
-typedef std::unordered_map<std::string, uint32_t> Counts;
+namespace
+{
+
+/* Ordered, so results come out in byte order; std::less<> lets a value be
+ * looked up as a string_view without building a string. */
+typedef std::map<std::string, uint32_t, std::less<>> Counts;
 
 /* Values in a multi-valued slot are joined with this byte. */
 const char FACET_SEP = '\x1f';
@@ -25,7 +27,8 @@ const char FACET_SEP = '\x1f';
  * The matcher calls it once per document, so a value repeated inside one
  * document's list must be counted once: the parts are deduplicated first.
  */
-class FacetSpy : public Xapian::MatchSpy {
+class FacetSpy : public Xapian::MatchSpy
+{
   public:
     explicit FacetSpy(Xapian::valueno slot) : slot_(slot)
     {
@@ -78,17 +81,14 @@ class FacetSpy : public Xapian::MatchSpy {
 
     void bump(std::string_view v)
     {
-        /* Reusing key_ avoids an allocation per lookup of a long value. */
-        key_.assign(v.data(), v.size());
-        auto it = counts.find(key_);
-        if (it == counts.end())
-            counts.emplace(key_, 1);
-        else
+        auto it = counts.lower_bound(v);
+        if (it != counts.end() && it->first == v)
             it->second++;
+        else
+            counts.emplace_hint(it, std::string(v), 1);
     }
 
     Xapian::valueno slot_;
-    std::string key_;
     std::vector<std::string_view> parts_;
 };
 
@@ -104,7 +104,7 @@ struct xs_enquire {
 struct xs_mset {
     Xapian::MSet mset;
     Xapian::Database db;
-    Xapian::Query query;      /* as searched, for snippets */
+    Xapian::Query query;        /* as searched, for snippets */
     std::vector<Counts> facets; /* one per spy, taken from the spies */
 
     /* The last hit whose document was fetched: data and values of one hit
@@ -163,8 +163,7 @@ int xs_enquire_set_bm25(xs_enquire *enq, double k1, double k2, double k3,
     }
 }
 
-int xs_enquire_sort_relevance(xs_enquire *enq, unsigned tie_slot,
-                              struct err *e)
+int xs_enquire_sort_relevance(xs_enquire *enq, unsigned tie_slot, struct err *e)
 {
     try {
         /* reverse = false: ties come out in ascending value order. */
@@ -209,8 +208,7 @@ int xs_enquire_add_facet(xs_enquire *enq, unsigned slot, struct err *e)
 }
 
 int xs_enquire_get_mset(xs_enquire *enq, uint32_t offset, uint32_t limit,
-                        uint32_t check_at_least, xs_mset **out,
-                        struct err *e)
+                        uint32_t check_at_least, xs_mset **out, struct err *e)
 {
     try {
         *out = nullptr;
@@ -376,10 +374,9 @@ static void prepare_snippets(xs_mset *m)
     m->snip_ready = true;
 }
 
-int xs_mset_snippet(xs_mset *m, const char *text, size_t len,
-                    size_t max_len, const char *lang, const char *hi_start,
-                    const char *hi_end, const char *omit, char **out,
-                    struct err *e)
+int xs_mset_snippet(xs_mset *m, const char *text, size_t len, size_t max_len,
+                    const char *lang, const char *hi_start, const char *hi_end,
+                    const char *omit, char **out, struct err *e)
 {
     try {
         *out = nullptr;
@@ -410,18 +407,9 @@ int xs_mset_facet(xs_mset *m, int facet, xs_facet_fn fn, void *ctx,
         if (facet < 0 || static_cast<size_t>(facet) >= m->facets.size())
             return xs_err(e, ERR_USAGE, "no such facet");
 
-        const Counts &counts = m->facets[facet];
-        std::vector<const Counts::value_type *> order;
-        order.reserve(counts.size());
-        for (const auto &kv : counts)
-            order.push_back(&kv);
         /* std::string compares bytes as unsigned char: byte order. */
-        std::sort(order.begin(), order.end(),
-                  [](const Counts::value_type *a, const Counts::value_type *b) {
-                      return a->first < b->first;
-                  });
-        for (const Counts::value_type *kv : order)
-            if (fn(ctx, kv->first.data(), kv->first.size(), kv->second))
+        for (const auto &kv : m->facets[facet])
+            if (fn(ctx, kv.first.data(), kv.first.size(), kv.second))
                 break;
         return 0;
     } catch (...) {

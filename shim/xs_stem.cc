@@ -3,17 +3,18 @@
  * stemmer so the TermGenerator, the QueryParser and snippets all stem with
  * the same code. Only UTF-8 is supported; "none" means no stemming.
  */
-#include <libstemmer.h>
+#include "xs_internal.h"
 
 #include <cstdlib>
 #include <cstring>
+#include <libstemmer.h>
 #include <new>
 
-#include "xs_internal.h"
+namespace
+{
 
-namespace {
-
-class SnowballStem : public Xapian::StemImplementation {
+class SnowballStem : public Xapian::StemImplementation
+{
   public:
     explicit SnowballStem(const char *lang) : lang_(lang)
     {

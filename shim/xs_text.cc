@@ -4,9 +4,9 @@
  * query tree. Both stem every word (STEM_ALL) with the same libstemmer
  * language, so a query word always meets the term its indexed form became.
  */
-#include <memory>
-
 #include "xs_internal.h"
+
+#include <memory>
 
 struct xs_indexer {
     Xapian::TermGenerator tg;
@@ -18,8 +18,7 @@ struct xs_qparser {
 
 /* ---- indexing text ------------------------------------------------- */
 
-int xs_indexer_new(const char *lang, int flags, xs_indexer **out,
-                   struct err *e)
+int xs_indexer_new(const char *lang, int flags, xs_indexer **out, struct err *e)
 {
     try {
         *out = nullptr;
@@ -64,8 +63,8 @@ void xs_indexer_set_database(xs_indexer *ix, xs_wdb *db)
 }
 
 int xs_indexer_index_text(xs_indexer *ix, const char *text, size_t len,
-                          unsigned wdf_inc, const char *prefix,
-                          int positions, struct err *e)
+                          unsigned wdf_inc, const char *prefix, int positions,
+                          struct err *e)
 {
     try {
         /* Iterating the caller's buffer avoids copying the text. */
@@ -122,8 +121,8 @@ void xs_qparser_set_database(xs_qparser *qp, xs_db *db)
     }
 }
 
-int xs_qparser_add_prefix(xs_qparser *qp, const char *field,
-                          const char *prefix, struct err *e)
+int xs_qparser_add_prefix(xs_qparser *qp, const char *field, const char *prefix,
+                          struct err *e)
 {
     try {
         qp->qp.add_prefix(field, prefix);
@@ -149,10 +148,10 @@ void xs_qparser_set_max_expansion(xs_qparser *qp, unsigned max)
     try {
         /* Keep the most frequent expansions rather than failing the search
          * the way Xapian's default limit does. */
-        qp->qp.set_max_expansion(
-            max, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-            Xapian::QueryParser::FLAG_WILDCARD |
-                Xapian::QueryParser::FLAG_PARTIAL);
+        qp->qp.set_max_expansion(max,
+                                 Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                 Xapian::QueryParser::FLAG_WILDCARD |
+                                     Xapian::QueryParser::FLAG_PARTIAL);
     } catch (...) {
     }
 }
@@ -201,5 +200,14 @@ int xs_qparser_corrected(xs_qparser *qp, char **out, struct err *e)
                            e);
     } catch (...) {
         return xs_fail(e);
+    }
+}
+
+void xs_qparser_set_default_and(xs_qparser *qp, int and_op)
+{
+    try {
+        qp->qp.set_default_op(and_op ? Xapian::Query::OP_AND
+                                     : Xapian::Query::OP_OR);
+    } catch (...) {
     }
 }

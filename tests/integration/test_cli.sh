@@ -33,9 +33,9 @@ expect_grep 'no code' "$scratch/out" "no code shown"
 expect_status 1 "no hits" -- srch "zzqxjv wqpzkk"
 expect_grep 'no hits' "$scratch/out" "no hits message"
 expect_status 2 "bad limit" -- srch --limit -3 graph
-expect_grep -- '--limit' "$scratch/err" "bad limit named"
+expect_grep '--limit' "$scratch/err" "bad limit named"
 expect_status 2 "bad sort" -- srch --sort size graph
-expect_grep -- '--sort' "$scratch/err" "bad sort named"
+expect_grep '--sort' "$scratch/err" "bad sort named"
 expect_status 2 "bad year" -- srch --year 20x9 graph
 expect_status 2 "missing index" -- "$bin/cli/pwc-search" --index "$scratch/none" graph
 expect_grep 'cannot open index' "$scratch/err" "missing index named"

@@ -3,15 +3,17 @@
  * spelling we accept, its canonical form, the look-alikes we refuse, and
  * finding an id inside a free-text query.
  */
+/* cmocka.h relies on these being included first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
-
 #include <cmocka.h>
-
+/* clang-format on */
 #include "text.h"
+
+#include <string.h>
 
 struct norm_case {
     const char *in;
@@ -109,11 +111,11 @@ static void arxiv_normalize_should_reject_look_alikes(void **state)
         "",
         "   ",
         "arXiv:",
-        "2019.1234",    /* month 19 */
+        "2019.1234", /* month 19 */
         "2019.12345",
-        "1813.04805",   /* month 13 */
-        "1800.04805",   /* month 0 */
-        "0612.1234",    /* before the new scheme */
+        "1813.04805", /* month 13 */
+        "1800.04805", /* month 0 */
+        "0612.1234",  /* before the new scheme */
         "1.5",
         "2019",
         "12.34",
@@ -122,11 +124,11 @@ static void arxiv_normalize_should_reject_look_alikes(void **state)
         "1810.04805.",
         "x1810.04805",
         "1810.04805 1810.04806",
-        "foo/0112017",  /* unknown archive */
-        "cs/011201",    /* six digits */
-        "cs/01120170",  /* eight digits */
-        "cs/0113017",   /* month 13 */
-        "cs/9001001",   /* before August 1991 */
+        "foo/0112017", /* unknown archive */
+        "cs/011201",   /* six digits */
+        "cs/01120170", /* eight digits */
+        "cs/0113017",  /* month 13 */
+        "cs/9001001",  /* before August 1991 */
         "cs./0112017",
         "cs.LG.x/0112017",
         "https://example.org/abs/1810.04805",

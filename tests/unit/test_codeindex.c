@@ -4,11 +4,17 @@
  * id and merged per repository, README files joined by repository, and
  * the damaged entries that are skipped with a warning.
  */
+/* cmocka.h relies on these being included first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
+#include "codeindex.h"
+#include "crawl.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-
-#include "codeindex.h"
-#include "crawl.h"
 
 /* A fresh crawl directory per test. */
 struct fixture {
@@ -110,8 +113,8 @@ static void collect_warning(void *ctx, const char *msg)
     struct fixture *fx = ctx;
 
     if (fx->n_warnings < 8)
-        snprintf(fx->warnings[fx->n_warnings], sizeof(fx->warnings[0]),
-                 "%s", msg);
+        snprintf(fx->warnings[fx->n_warnings], sizeof(fx->warnings[0]), "%s",
+                 msg);
     fx->n_warnings++;
 }
 
@@ -124,8 +127,7 @@ static struct code_index *load(struct fixture *fx, struct code_stats *st)
 
     err_clear(&e);
     assert_int_equal(crawl_discover(fx->dir, &cf, &e), 0);
-    assert_int_equal(code_index_load(&cf, collect_warning, fx, &ci, st, &e),
-                     0);
+    assert_int_equal(code_index_load(&cf, collect_warning, fx, &ci, st, &e), 0);
     assert_non_null(ci);
     crawl_files_fini(&cf);
     return ci;
@@ -178,9 +180,8 @@ static void repo_key_should_refuse_a_small_buffer(void **state)
 
 static void crawl_discover_should_find_our_layout(void **state)
 {
-    static const char *const parts[] = {"papers-10.jsonl.gz",
-                                        "papers-2.jsonl.gz",
-                                        "papers-01.jsonl.gz"};
+    static const char *const parts[] = {
+        "papers-10.jsonl.gz", "papers-2.jsonl.gz", "papers-01.jsonl.gz"};
     struct fixture *fx = *state;
     struct crawl_files cf;
     char want[512];
@@ -226,8 +227,7 @@ static void crawl_discover_should_find_the_pwc_dump(void **state)
     err_clear(&e);
     assert_int_equal(crawl_discover(fx->dir, &cf, &e), 0);
     assert_int_equal(cf.n_papers, 1);
-    snprintf(want, sizeof(want), "%s/papers-with-abstracts.json.gz",
-             fx->dir);
+    snprintf(want, sizeof(want), "%s/papers-with-abstracts.json.gz", fx->dir);
     assert_string_equal(cf.papers[0], want);
     snprintf(want, sizeof(want), "%s/links-between-papers-and-code.json",
              fx->dir);
@@ -386,11 +386,9 @@ static void code_index_should_skip_malformed_links(void **state)
     assert_int_equal(fx->n_warnings, 4);
     snprintf(want, sizeof(want), "%s/links.jsonl:2: invalid JSON", fx->dir);
     assert_memory_equal(fx->warnings[0], want, strlen(want));
-    snprintf(want, sizeof(want), "%s/links.jsonl:3: field 'repo_url'",
-             fx->dir);
+    snprintf(want, sizeof(want), "%s/links.jsonl:3: field 'repo_url'", fx->dir);
     assert_memory_equal(fx->warnings[1], want, strlen(want));
-    snprintf(want, sizeof(want), "%s/links.jsonl:4: field 'repo_url'",
-             fx->dir);
+    snprintf(want, sizeof(want), "%s/links.jsonl:4: field 'repo_url'", fx->dir);
     assert_memory_equal(fx->warnings[2], want, strlen(want));
     snprintf(want, sizeof(want), "%s/links.jsonl:5: field 'stars'", fx->dir);
     assert_memory_equal(fx->warnings[3], want, strlen(want));
@@ -505,8 +503,8 @@ static void code_index_should_join_readmes(void **state)
     code_index_free(ci);
 }
 
-static void code_index_should_take_linked_from_the_index_without_links(
-    void **state)
+static void
+code_index_should_take_linked_from_the_index_without_links(void **state)
 {
     struct fixture *fx = *state;
     struct code_stats st;
@@ -534,24 +532,23 @@ int main(void)
         cmocka_unit_test(repo_key_should_refuse_a_small_buffer),
         cmocka_unit_test_setup_teardown(crawl_discover_should_find_our_layout,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            crawl_discover_should_find_the_pwc_dump, setup, teardown),
+        cmocka_unit_test_setup_teardown(crawl_discover_should_find_the_pwc_dump,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             crawl_discover_should_fail_without_papers, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            code_index_should_group_and_merge_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(code_index_should_group_and_merge_links,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(code_index_should_join_by_arxiv_id,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            code_index_should_skip_malformed_links, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            code_index_should_fail_on_a_truncated_links_file, setup,
-            teardown),
-        cmocka_unit_test_setup_teardown(code_index_should_join_readmes,
+        cmocka_unit_test_setup_teardown(code_index_should_skip_malformed_links,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
-            code_index_should_take_linked_from_the_index_without_links,
-            setup, teardown),
+            code_index_should_fail_on_a_truncated_links_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(code_index_should_join_readmes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            code_index_should_take_linked_from_the_index_without_links, setup,
+            teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,16 +3,18 @@
  * references (lib/entity.c): each markdown and HTML construct, broken and
  * unterminated input, and inputs built to cost quadratic time.
  */
+/* cmocka.h relies on these being included first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include "text.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
-
-#include "text.h"
 
 #define MAX_TOKEN 40
 
@@ -63,7 +65,8 @@ static void readme_clean_should_drop_fenced_code(void **state)
     check_cleans(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-static void readme_clean_should_drop_everything_after_an_open_fence(void **state)
+static void
+readme_clean_should_drop_everything_after_an_open_fence(void **state)
 {
     static const struct clean_case cases[] = {
         {"Intro\n```python\nimport torch\n\nmore code", "Intro"},
@@ -152,8 +155,8 @@ static void readme_clean_should_drop_tags_and_keep_their_text(void **state)
     check_cleans(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-static void readme_clean_should_keep_angle_brackets_that_open_no_tag(
-    void **state)
+static void
+readme_clean_should_keep_angle_brackets_that_open_no_tag(void **state)
 {
     static const struct clean_case cases[] = {
         {"if a < b and c > d", "if a < b and c > d"},
@@ -237,7 +240,8 @@ static void readme_clean_should_decode_entities(void **state)
          "R&D <tag> \"q\" it's it's"},
         {"a&nbsp;b &#169; &#xE9;t&eacute; M&uuml;ller",
          "a b \xC2\xA9 \xC3\xA9t\xC3\xA9 M\xC3\xBCller"},
-        {"&unknown; &amp &#; &#xZZ; & alone", "&unknown; &amp &#; &#xZZ; & alone"},
+        {"&unknown; &amp &#; &#xZZ; & alone",
+         "&unknown; &amp &#; &#xZZ; & alone"},
         {"&#0;|&#xD800;|&#x110000;", "\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD"},
         {"a&#9;b&#10;c", "a b c"},
         {"&lt;script&gt;kept&lt;/script&gt;", "<script>kept</script>"},
@@ -250,10 +254,8 @@ static void readme_clean_should_decode_entities(void **state)
 static void readme_clean_should_drop_urls(void **state)
 {
     static const struct clean_case cases[] = {
-        {"Visit https://github.com/x/y or http://a.b now",
-         "Visit or now"},
-        {"(see https://example.org/page) and www.example.org.",
-         "(see and"},
+        {"Visit https://github.com/x/y or http://a.b now", "Visit or now"},
+        {"(see https://example.org/page) and www.example.org.", "(see and"},
         {"Link <https://example.org/a> here", "Link here"},
         {"img data:image/png;base64,AAAA end", "img end"},
         {"Prepare data: run it", "Prepare data: run it"},
@@ -274,10 +276,9 @@ static void readme_clean_should_skip_long_tokens(void **state)
     (void)state;
     out = clean_n(in, sizeof(in) - 1, 16);
     /* The 40-byte hash goes; 30 bytes of Chinese have no spaces but stay. */
-    assert_string_equal(out,
-                        "hash end \xE4\xB8\xAD\xE6\x96\x87\xE4\xB8\xAD"
-                        "\xE6\x96\x87\xE4\xB8\xAD\xE6\x96\x87\xE4\xB8\xAD"
-                        "\xE6\x96\x87\xE4\xB8\xAD\xE6\x96\x87");
+    assert_string_equal(out, "hash end \xE4\xB8\xAD\xE6\x96\x87\xE4\xB8\xAD"
+                             "\xE6\x96\x87\xE4\xB8\xAD\xE6\x96\x87\xE4\xB8\xAD"
+                             "\xE6\x96\x87\xE4\xB8\xAD\xE6\x96\x87");
     free(out);
 
     out = clean_n("exactly16bytes!! seventeen-bytes!!", 34, 16);
@@ -435,7 +436,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(readme_clean_should_drop_fenced_code),
-        cmocka_unit_test(readme_clean_should_drop_everything_after_an_open_fence),
+        cmocka_unit_test(
+            readme_clean_should_drop_everything_after_an_open_fence),
         cmocka_unit_test(readme_clean_should_drop_indented_code_only),
         cmocka_unit_test(readme_clean_should_keep_inline_code_text),
         cmocka_unit_test(readme_clean_should_drop_html_comments),

@@ -4,11 +4,16 @@
  * boundaries, and the damaged inputs it must refuse (truncated or corrupt
  * gzip, unterminated arrays) with the file named.
  */
+/* cmocka.h relies on these being included first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
+#include "crawl.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-
-#include "crawl.h"
 
 static char tmpdir[64];
 
@@ -93,8 +96,8 @@ struct want {
 };
 
 /* Reads path to the end and checks every record against want. */
-static void expect_records(const char *path, const struct want *want,
-                           size_t n, int array)
+static void expect_records(const char *path, const struct want *want, size_t n,
+                           int array)
 {
     struct rec_reader *r = NULL;
     struct rec_loc loc;
@@ -123,10 +126,8 @@ static void expect_records(const char *path, const struct want *want,
 static void rec_reader_should_read_json_lines(void **state)
 {
     static const struct want lines[] = {
-        {"{\"id\": \"a\"}", 1},
-        {"{\"id\": \"b\", \"t\": \"x\\\"y\"}", 2},
-        {"{\"id\": \"c\"}", 5},
-        {"{broken", 6},
+        {"{\"id\": \"a\"}", 1}, {"{\"id\": \"b\", \"t\": \"x\\\"y\"}", 2},
+        {"{\"id\": \"c\"}", 5}, {"{broken", 6},
         {"{\"id\": \"d\"}", 7},
     };
     static const struct {
@@ -134,20 +135,24 @@ static void rec_reader_should_read_json_lines(void **state)
         const char *text;
         int gz;
     } cases[] = {
-        {"lf.jsonl", "{\"id\": \"a\"}\n{\"id\": \"b\", \"t\": \"x\\\"y\"}\n"
-                     "\n   \n{\"id\": \"c\"}\n{broken\n{\"id\": \"d\"}\n",
+        {"lf.jsonl",
+         "{\"id\": \"a\"}\n{\"id\": \"b\", \"t\": \"x\\\"y\"}\n"
+         "\n   \n{\"id\": \"c\"}\n{broken\n{\"id\": \"d\"}\n",
          0},
-        {"lf.jsonl.gz", "{\"id\": \"a\"}\n{\"id\": \"b\", \"t\": "
-                        "\"x\\\"y\"}\n\n\t\n{\"id\": \"c\"}\n{broken\n"
-                        "{\"id\": \"d\"}\n",
+        {"lf.jsonl.gz",
+         "{\"id\": \"a\"}\n{\"id\": \"b\", \"t\": "
+         "\"x\\\"y\"}\n\n\t\n{\"id\": \"c\"}\n{broken\n"
+         "{\"id\": \"d\"}\n",
          1},
-        {"crlf.jsonl", "{\"id\": \"a\"}\r\n{\"id\": \"b\", \"t\": "
-                       "\"x\\\"y\"}\r\n\r\n \r\n{\"id\": \"c\"}\r\n{broken\r\n"
-                       "{\"id\": \"d\"}\r\n",
+        {"crlf.jsonl",
+         "{\"id\": \"a\"}\r\n{\"id\": \"b\", \"t\": "
+         "\"x\\\"y\"}\r\n\r\n \r\n{\"id\": \"c\"}\r\n{broken\r\n"
+         "{\"id\": \"d\"}\r\n",
          0},
-        {"crlf.jsonl.gz", "{\"id\": \"a\"}\r\n{\"id\": \"b\", \"t\": "
-                          "\"x\\\"y\"}\r\n\r\n\r\n{\"id\": \"c\"}\r\n"
-                          "{broken\r\n{\"id\": \"d\"}",
+        {"crlf.jsonl.gz",
+         "{\"id\": \"a\"}\r\n{\"id\": \"b\", \"t\": "
+         "\"x\\\"y\"}\r\n\r\n\r\n{\"id\": \"c\"}\r\n"
+         "{broken\r\n{\"id\": \"d\"}",
          1},
     };
     size_t i;
@@ -255,8 +260,8 @@ static void rec_reader_should_cross_buffer_boundaries(void **state)
     }
 }
 
-static void rec_reader_should_stream_records_larger_than_its_buffer(
-    void **state)
+static void
+rec_reader_should_stream_records_larger_than_its_buffer(void **state)
 {
     size_t big = 3 * 1024 * 1024, len, i;
     struct rec_reader *r;

@@ -4,29 +4,30 @@
  * missing required fields reported with their location, and broken JSON
  * in a file that must not stop the records after it.
  */
+/* cmocka.h relies on these being included first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
+#include "crawl.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "crawl.h"
-
 static const struct rec_loc line_loc = {"papers.jsonl.gz", 1234, 1200, 0};
-static const struct rec_loc array_loc = {"papers-with-abstracts.json", 1, 7,
-                                         1};
+static const struct rec_loc array_loc = {"papers-with-abstracts.json", 1, 7, 1};
 
 static void decode_paper(const char *json, struct paper *p)
 {
     struct err e;
 
     err_clear(&e);
-    assert_int_equal(paper_from_json(json, strlen(json), &line_loc, p, &e),
-                     0);
+    assert_int_equal(paper_from_json(json, strlen(json), &line_loc, p, &e), 0);
     assert_int_equal(e.code, ERR_OK);
 }
 
@@ -35,8 +36,7 @@ static void decode_link(const char *json, struct link *l)
     struct err e;
 
     err_clear(&e);
-    assert_int_equal(link_from_json(json, strlen(json), &line_loc, l, &e),
-                     0);
+    assert_int_equal(link_from_json(json, strlen(json), &line_loc, l, &e), 0);
 }
 
 static void paper_from_json_should_decode_our_layout(void **state)
@@ -97,15 +97,16 @@ static void paper_from_json_should_decode_the_pwc_dump(void **state)
     paper_fini(&p);
 }
 
-static void paper_from_json_should_take_the_slug_of_any_paper_url(
-    void **state)
+static void paper_from_json_should_take_the_slug_of_any_paper_url(void **state)
 {
     static const struct {
         const char *url;
         const char *slug;
     } cases[] = {
-        {"https://paperswithcode.com/paper/bert-pre-training", "bert-pre-training"},
-        {"https://paperswithcode.com/paper/bert-pre-training/", "bert-pre-training"},
+        {"https://paperswithcode.com/paper/bert-pre-training",
+         "bert-pre-training"},
+        {"https://paperswithcode.com/paper/bert-pre-training/",
+         "bert-pre-training"},
         {"https://paperswithcode.com/paper/resnet?x=1#top", "resnet"},
         {"just-a-slug", "just-a-slug"},
     };
@@ -393,12 +394,11 @@ static void link_from_json_should_reject_bad_links(void **state)
  * number and the records after it still come through. */
 static void records_should_survive_a_broken_line(void **state)
 {
-    static const char text[] =
-        "{\"id\": \"a\", \"title\": \"First\"}\n"
-        "\n"
-        "{\"id\": \"b\", \"title\": \"Broken\n"
-        "{\"id\": \"c\", \"abstract\": \"no title\"}\n"
-        "{\"id\": \"d\", \"title\": \"Last\"}\n";
+    static const char text[] = "{\"id\": \"a\", \"title\": \"First\"}\n"
+                               "\n"
+                               "{\"id\": \"b\", \"title\": \"Broken\n"
+                               "{\"id\": \"c\", \"abstract\": \"no title\"}\n"
+                               "{\"id\": \"d\", \"title\": \"Last\"}\n";
     char dir[] = "/tmp/test_records.XXXXXX", path[64], msgs[2][256];
     char ids[2][8];
     size_t n_ok = 0, n_bad = 0, len;

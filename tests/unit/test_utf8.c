@@ -3,16 +3,18 @@
  * (lib/utf8.c, lib/fold.c). Inputs are written here byte by byte so that
  * NFC and NFD forms are unambiguous.
  */
+/* cmocka.h relies on these being included first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include "text.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
-
-#include "text.h"
 
 #define FFFD "\xEF\xBF\xBD"
 
@@ -32,7 +34,10 @@ struct fold_case {
     const char *want;
 };
 
-#define B(lit) {lit, sizeof(lit) - 1}
+#define B(lit)                                                                 \
+    {                                                                          \
+        lit, sizeof(lit) - 1                                                   \
+    }
 
 static char *fold(const char *s, size_t len)
 {
@@ -125,7 +130,8 @@ static void utf8_repair_should_replace_each_maximal_subpart(void **state)
         {"\xF4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD},
         {"\xF0\x9F\x98\xC3\xA9", 5, FFFD "\xC3\xA9"},
         {"a\0b", 3, "a" FFFD "b"},
-        {"intact \xC3\xA9\xF0\x9F\x98\x80", 13, "intact \xC3\xA9\xF0\x9F\x98\x80"},
+        {"intact \xC3\xA9\xF0\x9F\x98\x80", 13,
+         "intact \xC3\xA9\xF0\x9F\x98\x80"},
     };
     size_t i, len;
     char *out;
@@ -177,10 +183,10 @@ static void utf8_repair_should_always_produce_valid_text(void **state)
 static void fold_should_give_same_text_for_nfc_and_nfd(void **state)
 {
     static const struct fold_case cases[] = {
-        {"Sch\xC3\xB6lkopf", "Scholkopf"},     /* NFC */
-        {"Scho\xCC\x88lkopf", "Scholkopf"},    /* NFD */
-        {"Erd\xC5\x91s", "Erdos"},             /* NFC o with double acute */
-        {"Erdo\xCC\x8Bs", "Erdos"},            /* NFD */
+        {"Sch\xC3\xB6lkopf", "Scholkopf"},      /* NFC */
+        {"Scho\xCC\x88lkopf", "Scholkopf"},     /* NFD */
+        {"Erd\xC5\x91s", "Erdos"},              /* NFC o with double acute */
+        {"Erdo\xCC\x8Bs", "Erdos"},             /* NFD */
         {"\xC3\x85ngstr\xC3\xB6m", "Angstrom"}, /* NFC */
         {"A\xCC\x8Angstro\xCC\x88m", "Angstrom"},
         {"na\xC3\xAFve caf\xC3\xA9", "naive cafe"},
@@ -193,13 +199,13 @@ static void fold_should_give_same_text_for_nfc_and_nfd(void **state)
 static void fold_should_apply_compatibility_forms(void **state)
 {
     static const struct fold_case cases[] = {
-        {"\xEF\xAC\x81ne-tuning", "fine-tuning"},      /* fi ligature */
+        {"\xEF\xAC\x81ne-tuning", "fine-tuning"}, /* fi ligature */
         {"e\xEF\xAC\x83"
          "cient",
-         "efficient"},                                 /* ffi ligature */
+         "efficient"},                                   /* ffi ligature */
         {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3", "ABC"}, /* full width */
-        {"x\xC2\xB2", "x2"},                           /* superscript */
-        {"\xE2\x84\x96 1", "No 1"},                    /* numero sign */
+        {"x\xC2\xB2", "x2"},                             /* superscript */
+        {"\xE2\x84\x96 1", "No 1"},                      /* numero sign */
     };
 
     (void)state;
@@ -244,15 +250,22 @@ static void fold_should_repair_invalid_utf8(void **state)
     free(out);
 }
 
-static void fold_should_drop_default_ignorables_and_lump_look_alikes(void **state)
+static void
+fold_should_drop_default_ignorables_and_lump_look_alikes(void **state)
 {
     static const struct fold_case cases[] = {
-        {"convo\xC2\xADlutional", "convolutional"},     /* soft hyphen */
-        {"zero\xE2\x80\x8Bwidth", "zerowidth"},         /* ZWSP */
-        {"self\xE2\x80\x90" "attention", "self-attention"}, /* U+2010 */
-        {"2019\xE2\x80\x93" "2020", "2019-2020"},       /* en dash */
-        {"don\xE2\x80\x99t", "don't"},                  /* curly quote */
-        {"a\xC2\xA0" "b", "a b"},                       /* no-break space */
+        {"convo\xC2\xADlutional", "convolutional"}, /* soft hyphen */
+        {"zero\xE2\x80\x8Bwidth", "zerowidth"},     /* ZWSP */
+        {"self\xE2\x80\x90"
+         "attention",
+         "self-attention"}, /* U+2010 */
+        {"2019\xE2\x80\x93"
+         "2020",
+         "2019-2020"},                 /* en dash */
+        {"don\xE2\x80\x99t", "don't"}, /* curly quote */
+        {"a\xC2\xA0"
+         "b",
+         "a b"}, /* no-break space */
     };
 
     (void)state;
@@ -321,7 +334,8 @@ static void title_key_should_casefold_non_ascii(void **state)
     (void)state;
     assert_int_equal(key("\xCE\x91\xCE\x9B\xCE\xA6\xCE\x91"),  /* ALFA */
                      key("\xCE\xB1\xCE\xBB\xCF\x86\xCE\xB1")); /* alfa */
-    assert_int_equal(key("STRASSE"), key("Stra\xC3\x9F" "e"));
+    assert_int_equal(key("STRASSE"), key("Stra\xC3\x9F"
+                                         "e"));
 }
 
 static void title_key_should_differ_between_titles(void **state)

@@ -4,20 +4,22 @@
  * sorting, facets, snippets and reopening. Every database lives under one
  * mkdtemp directory that is removed at the end.
  */
-#include <dirent.h>
+/* cmocka.h relies on these being included first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include "xs.h"
+
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cmocka.h>
-
-#include "xs.h"
 
 #define QP_FLAGS (XS_QP_BOOLEAN | XS_QP_PHRASE | XS_QP_LOVEHATE)
 
@@ -45,8 +47,8 @@ static const struct paper corpus[] = {
     {"p3", "Language Models are Unsupervised Multitask Learners",
      "GPT-2 is a large language model.", 2019, "language modeling"},
     {"p4", "Deep Residual Learning",
-     "ResNet-50 residual networks for image recognition, coded in C++.",
-     2016, "image classification"},
+     "ResNet-50 residual networks for image recognition, coded in C++.", 2016,
+     "image classification"},
     {"p5", "Efficient self attention",
      "A C# port and a plain C library about the cat in the hat.", 2020,
      "attention\x1f"
@@ -321,12 +323,9 @@ static void stemmer_should_stem_with_libstemmer(void **state)
     static const struct {
         const char *lang, *word, *stem;
     } cases[] = {
-        {"english", "networks", "network"},
-        {"en", "networks", "network"},
-        {"en", "attention", "attent"},
-        {"en", "gans", "gan"},
-        {"french", "réseaux", "réseau"},
-        {"none", "networks", "networks"},
+        {"english", "networks", "network"}, {"en", "networks", "network"},
+        {"en", "attention", "attent"},      {"en", "gans", "gan"},
+        {"french", "réseaux", "réseau"},    {"none", "networks", "networks"},
     };
     (void)state;
 
@@ -336,9 +335,9 @@ static void stemmer_should_stem_with_libstemmer(void **state)
         char *out = NULL;
 
         assert_int_equal(xs_stemmer_new(cases[i].lang, &st, &e), 0);
-        assert_int_equal(xs_stemmer_stem(st, cases[i].word,
-                                         strlen(cases[i].word), &out, &e),
-                         0);
+        assert_int_equal(
+            xs_stemmer_stem(st, cases[i].word, strlen(cases[i].word), &out, &e),
+            0);
         assert_string_equal(out, cases[i].stem);
         free(out);
         xs_stemmer_free(st);
@@ -469,8 +468,7 @@ static void qparser_should_suggest_spelling_corrections(void **state)
     char *fixed = NULL;
     (void)state;
 
-    assert_int_equal(xs_qparser_parse(qp, "transfomer", XS_QP_SPELLING, &q,
-                                      &e),
+    assert_int_equal(xs_qparser_parse(qp, "transfomer", XS_QP_SPELLING, &q, &e),
                      0);
     assert_int_equal(xs_qparser_corrected(qp, &fixed, &e), 0);
     assert_string_equal(fixed, "transformer");
@@ -550,8 +548,7 @@ static void query_should_combine_filter_and_drop_weights(void **state)
     char out[128], *d = NULL;
     (void)state;
 
-    assert_int_equal(
-        xs_query_combine(XS_OP_FILTER, subs, 3, &filter, &e), 0);
+    assert_int_equal(xs_query_combine(XS_OP_FILTER, subs, 3, &filter, &e), 0);
     run_query(db, filter, 1, out, sizeof(out));
     assert_string_equal(out, "p2");
 
@@ -572,7 +569,9 @@ static void query_should_combine_filter_and_drop_weights(void **state)
     assert_true(xs_mset_weight(m, 0) > 0.0);
     xs_mset_free(m);
 
+    xs_query_free(scaled);
     assert_int_equal(xs_query_scale(subs[0], -1.0, &scaled, &e), ERR_USAGE);
+    assert_null(scaled);
     assert_false(xs_query_is_empty(filter));
     assert_true(xs_query_is_empty(NULL));
 
@@ -674,6 +673,8 @@ static void wdb_should_discard_uncommitted_changes_on_free(void **state)
     w = open_writer(path, XS_WDB_OPEN);
     assert_int_equal(xs_wdb_add(w, doc, NULL, &e), 0);
     assert_int_equal(xs_wdb_commit(w, &e), 0);
+    assert_int_equal(xs_wdb_commit(w, &e), 0); /* nothing pending */
+    assert_int_equal(xs_wdb_add(w, doc, NULL, &e), 0);
     xs_wdb_free(w);
     assert_int_equal(doccount(path), 2);
     xs_doc_free(doc);
@@ -708,8 +709,8 @@ static void wdb_should_reject_bad_open_flags_and_paths(void **state)
     (void)state;
 
     tmp_path(path, sizeof(path), "flags");
-    assert_int_equal(
-        xs_wdb_open(path, XS_WDB_CREATE | XS_WDB_OPEN, &w, &e), ERR_USAGE);
+    assert_int_equal(xs_wdb_open(path, XS_WDB_CREATE | XS_WDB_OPEN, &w, &e),
+                     ERR_USAGE);
     assert_null(w);
     e.code = 0;
     tmp_path(path, sizeof(path), "no-such-db");
@@ -720,7 +721,7 @@ static void wdb_should_reject_bad_open_flags_and_paths(void **state)
 static void compact_should_keep_all_docs_and_spelling(void **state)
 {
     static const char *const a[] = {"transformer networks",
-                                     "transformer language models"};
+                                    "transformer language models"};
     static const char *const b[] = {"convolution kernels", "pooling layers",
                                     "convolution again"};
     struct err e = {0};
@@ -748,9 +749,9 @@ static void compact_should_keep_all_docs_and_spelling(void **state)
     assert_int_equal(freq, 2);
     assert_int_equal(xs_qparser_new("en", &qp, &e), 0);
     xs_qparser_set_database(qp, db);
-    assert_int_equal(xs_qparser_parse(qp, "transfomer convolutin",
-                                      XS_QP_SPELLING, &q, &e),
-                     0);
+    assert_int_equal(
+        xs_qparser_parse(qp, "transfomer convolutin", XS_QP_SPELLING, &q, &e),
+        0);
     assert_int_equal(xs_qparser_corrected(qp, &fixed, &e), 0);
     assert_string_equal(fixed, "transformer convolution");
     free(fixed);
@@ -854,8 +855,7 @@ static void enquire_should_break_relevance_ties_by_slot(void **state)
 
 /* ---- facets -------------------------------------------------------- */
 
-static int collect_facet(void *ctx, const char *val, size_t len,
-                         uint32_t count)
+static int collect_facet(void *ctx, const char *val, size_t len, uint32_t count)
 {
     char *out = ctx;
     size_t used = strlen(out);
@@ -989,8 +989,8 @@ static void mset_should_highlight_stemmed_matches_in_snippets(void **state)
         const char *t = "Words before the point. Then a long stretch of "
                         "filler text goes here. The hat appears now. More "
                         "filler text follows after it.";
-        assert_int_equal(xs_mset_snippet(m, t, strlen(t), 30, "english",
-                                         "[", "]", "...", &s, &e),
+        assert_int_equal(xs_mset_snippet(m, t, strlen(t), 30, "english", "[",
+                                         "]", "...", &s, &e),
                          0);
         assert_non_null(strstr(s, "[hat]"));
         assert_true(strlen(s) < strlen(t));
@@ -1024,8 +1024,7 @@ static void mset_should_return_data_and_values(void **state)
     assert_int_equal(len, 0);
     assert_string_equal(val, "");
     free(val);
-    assert_int_equal(xs_mset_data(m, 1, &val, &len, &e),
-                     ERR_USAGE);
+    assert_int_equal(xs_mset_data(m, 1, &val, &len, &e), ERR_USAGE);
     assert_true(strlen(e.msg) > 0);
     free(data);
     xs_mset_free(m);
@@ -1059,13 +1058,13 @@ static void db_should_list_terms_with_prefix(void **state)
     char out[256] = "";
     (void)state;
 
-    assert_int_equal(
-        xs_db_terms_with_prefix(db, "Y", 0, collect_term, out, &e), 0);
+    assert_int_equal(xs_db_terms_with_prefix(db, "Y", 0, collect_term, out, &e),
+                     0);
     assert_string_equal(out, "Y2014:1;Y2016:1;Y2017:1;Y2019:1;Y2020:1;"
                              "Y2021:1;");
     out[0] = '\0';
-    assert_int_equal(
-        xs_db_terms_with_prefix(db, "Y", 2, collect_term, out, &e), 0);
+    assert_int_equal(xs_db_terms_with_prefix(db, "Y", 2, collect_term, out, &e),
+                     0);
     assert_string_equal(out, "Y2014:1;Y2016:1;");
     out[0] = '\0';
     assert_int_equal(
