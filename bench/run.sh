@@ -9,6 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build-bench}
 out_root=${BENCH_DIR:-$root/var/bench}
 rounds=3
+big=0
 do_build=1
 crawls=()
 
@@ -19,9 +20,9 @@ usage: bench/run.sh [--big] [--rounds N] [--no-build] [CRAWL_DIR...]
 Builds both indexes from each crawl and times the same queries on both.
 CRAWL_DIR defaults to ../shared/data from the repository root; --big adds
 ../shared/data-big and prints how each figure grows from the first crawl
-to the second. Indexes and query files go to \$BENCH_DIR (default
-var/bench/CRAWL_NAME); binaries come from \$BUILD_DIR (default
-build-bench), configured and built first unless --no-build.
+to the second. Indexes, query files and raw outputs go to
+\$BENCH_DIR/CRAWL_NAME (default var/bench); binaries come from \$BUILD_DIR
+(default build-bench), configured and built first unless --no-build.
 EOF
 }
 
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --big) big=1 ;;
     --rounds) rounds=$2; shift ;;
     --no-build) do_build=0 ;;
-    -h|--help) usage; exit 0 ;;
+    -h | --help) usage; exit 0 ;;
     -*) usage >&2; exit 2 ;;
     *) crawls+=("$1") ;;
     esac
@@ -39,7 +40,7 @@ done
 if [ ${#crawls[@]} -eq 0 ]; then
     crawls=("$root/../shared/data")
 fi
-if [ "${big:-0}" = 1 ]; then
+if [ "$big" = 1 ]; then
     crawls+=("$root/../shared/data-big")
 fi
 if [ ! -x /usr/bin/time ]; then
@@ -107,7 +108,7 @@ build_ours() {
         2>"$work/pwc-build.log"
     papers=$(sed -n 's/^  papers indexed *\([0-9]*\).*/\1/p' \
         "$work/pwc-build.log")
-    read -r R[$k:pwc:wall] R[$k:pwc:cpu] R[$k:pwc:rss] \
+    read -r "R[$k:pwc:wall]" "R[$k:pwc:cpu]" "R[$k:pwc:rss]" \
         < <(time_fields "$work/pwc-build.time")
     R[$k:pwc:papers]=$papers
     R[$k:pwc:bytes]=$(du -sb "$work/pwc-index" | cut -f1)
@@ -118,7 +119,7 @@ build_peer() {
     log "$(basename "$crawl"): building the FTS5 peer"
     /usr/bin/time -v -o "$work/fts5-build.time" \
         "$fts5_peer" build "$crawl" "$work/fts5.db" >"$work/fts5-build.out"
-    read -r R[$k:fts5:wall] R[$k:fts5:cpu] R[$k:fts5:rss] \
+    read -r "R[$k:fts5:wall]" "R[$k:fts5:cpu]" "R[$k:fts5:rss]" \
         < <(time_fields "$work/fts5-build.time")
     R[$k:fts5:papers]=$(tr ' ' '\n' <"$work/fts5-build.out" |
         sed -n 's/^papers=//p')
@@ -223,18 +224,20 @@ print_crawl() {
 
 # How each figure grows from crawl 0 to crawl 1.
 print_scaling() {
-    local e f
+    local e f label
     echo
     echo "== scaling ${R[0:name]} -> ${R[1:name]}:" \
         "${R[0:pwc:papers]} -> ${R[1:pwc:papers]} papers (x$(ratio \
         "${R[1:pwc:papers]}" "${R[0:pwc:papers]}")) =="
-    printf '  %-22s %10s %10s %7s   %10s %10s %7s\n' "" "ours" "" "x" \
-        "fts5" "" "x"
-    for f in rate wall rss mb full:all:p50_ms full:all:p99_ms \
-        nosnip:all:p50_ms nosnip:all:p99_ms; do
-        printf '  %-22s' "$f"
+    printf '  %-20s %9s %9s %6s   %9s %9s %6s\n' "" ours "" x fts5 "" x
+    for f in rate:build_papers/s wall:build_wall_s rss:build_RSS_MiB \
+        mb:index_MiB full:all:p50_ms:full_p50_ms full:all:p99_ms:full_p99_ms \
+        nosnip:all:p50_ms:nosnip_p50_ms nosnip:all:p99_ms:nosnip_p99_ms; do
+        label=${f##*:}
+        f=${f%:*}
+        printf '  %-20s' "${label//_/ }"
         for e in pwc fts5; do
-            printf ' %10s %10s %7s  ' "${R[0:$e:$f]}" "${R[1:$e:$f]}" \
+            printf ' %9s %9s %6s  ' "${R[0:$e:$f]}" "${R[1:$e:$f]}" \
                 "$(ratio "${R[1:$e:$f]}" "${R[0:$e:$f]}")"
         done
         echo

@@ -249,10 +249,10 @@ int main(int argc, char **argv)
         return 2;
     }
     tty = !c.json && isatty(STDOUT_FILENO);
-    if (tty) {
-        c.req.hl_start = "\033[1m";
-        c.req.hl_end = "\033[0m";
-    }
+    /* The same marks as searchd's, so both replies read alike; the text
+     * renderer turns them into brackets or bold. */
+    c.req.hl_start = "<b>";
+    c.req.hl_end = "</b>";
     if (c.server) {
         if (remote_search(c.server, &c.req, &reply, &e) < 0) {
             fprintf(stderr, "pwc-search: %s\n", e.msg);

@@ -36,16 +36,36 @@ static void print_authors(FILE *f, const cJSON *hit)
     fputc('\n', f);
 }
 
-/* The snippet on one line: newlines and tabs become spaces. */
-static void print_snippet(FILE *f, const cJSON *hit)
+static const struct {
+    const char *from, *plain, *color;
+} snippet_marks[] = {
+    {"<b>", "[", "\033[1m"}, {"</b>", "]", "\033[0m"}, {"&amp;", "&", "&"},
+    {"&lt;", "<", "<"},      {"&gt;", ">", ">"},       {"&quot;", "\"", "\""},
+    {"&#39;", "'", "'"},
+};
+
+/* The snippet on one line, its HTML marks and escapes made readable. */
+static void print_snippet(FILE *f, const cJSON *hit, int color)
 {
     const char *s = str_or(hit, "snippet", NULL);
 
     if (!s || strcmp(str_or(hit, "snippet_from", ""), "title") == 0)
         return;
     fputs("   ", f);
-    for (; *s; s++)
+    while (*s) {
+        size_t k, n = sizeof(snippet_marks) / sizeof(snippet_marks[0]);
+        for (k = 0; k < n; k++)
+            if (strncmp(s, snippet_marks[k].from,
+                        strlen(snippet_marks[k].from)) == 0)
+                break;
+        if (k < n) {
+            fputs(color ? snippet_marks[k].color : snippet_marks[k].plain, f);
+            s += strlen(snippet_marks[k].from);
+            continue;
+        }
         fputc(*s == '\n' || *s == '\t' || *s == '\r' ? ' ' : *s, f);
+        s++;
+    }
     fputc('\n', f);
 }
 
@@ -94,7 +114,7 @@ static void print_hit(FILE *f, const cJSON *hit, int color)
         fputs(" [repository]", f);
     fputc('\n', f);
     print_authors(f, hit);
-    print_snippet(f, hit);
+    print_snippet(f, hit, color);
     print_code(f, hit);
 }
 

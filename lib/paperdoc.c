@@ -232,7 +232,8 @@ static int index_impls(struct doc_builder *b, const struct impl **impls,
     int official = 0, rc = 0;
 
     fw_list[0] = '\0';
-    qsort(impls, n, sizeof(*impls), impl_rank);
+    if (n > 1)
+        qsort(impls, n, sizeof(*impls), impl_rank);
     for (size_t i = 0; i < n && rc == 0; i++) {
         const struct impl *im = impls[i];
 

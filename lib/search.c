@@ -47,8 +47,8 @@ void search_req_init(struct search_req *r)
     r->has_code = -1;
     r->official = -1;
     r->snippet_bytes = 200;
-    r->hl_start = "[";
-    r->hl_end = "]";
+    r->hl_start = "<b>";
+    r->hl_end = "</b>";
 }
 
 int search_sort_parse(const char *s)

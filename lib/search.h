@@ -35,7 +35,7 @@ struct search_req {
 };
 
 /* Fills r with defaults: first 10 by relevance, no filters, snippets of
- * 200 bytes marked with [ and ]. */
+ * 200 bytes marked with <b> and </b>. */
 void search_req_init(struct search_req *r);
 
 struct searcher;

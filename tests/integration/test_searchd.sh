@@ -68,6 +68,24 @@ expect_grep '^listening on 127\.0\.0\.1:[0-9]+$' "$scratch/real.out" \
     "port printed"
 expect_grep 'event=listening .*port=[1-9]' "$scratch/real.err" "port logged"
 
+# ---- pwc-search --server asks the daemon and answers as locally ----------
+cli=$bin/cli/pwc-search
+expect_status 0 "cli via server" -- "$cli" --config /dev/null \
+    --server "$base" --json --limit 5 "graph attention networks"
+cp "$scratch/out" "$scratch/remote.json"
+expect_status 0 "cli local" -- "$cli" --config /dev/null --index "$real" \
+    --json --limit 5 "graph attention networks"
+expect_eq "$(python3 -c 'import json,sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+print([h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]])' \
+    "$scratch/remote.json" "$scratch/out")" True "same hits via server"
+expect_status 0 "cli text via server" -- "$cli" --config /dev/null \
+    --server "$base" --has-code "graph networks"
+expect_grep 'code: ' "$scratch/out" "code shown via server"
+expect_grep '\[[Gg]raph\]' "$scratch/out" "marks shown via server"
+expect_status 2 "cli bad server" -- "$cli" --config /dev/null \
+    --server http://127.0.0.1:1 graph
+
 # ---- answers from the real index --------------------------------------
 expect_get 200 '/search?q=graph+attention+networks' "search"
 expect_eq "$(jq_r 'official(H[0])')" \

@@ -444,7 +444,7 @@ static void search_should_mark_snippets(void **state)
     const cJSON *hit = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "hits"), 0);
     const char *snip = cJSON_GetObjectItem(hit, "snippet")->valuestring;
     (void)state;
-    assert_non_null(strstr(snip, "[message]"));
+    assert_non_null(strstr(snip, "<b>message</b>"));
     assert_null(cJSON_GetObjectItem(hit, "abstract"));
     cJSON_Delete(r);
 }
