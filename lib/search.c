@@ -26,8 +26,9 @@
  * cover the whole result on a crawl of this size. */
 #define FACET_CHECK_AT_LEAST 100000
 #define FACET_TOP 20
-/* Below this many hits a query may be misspelled: look for a correction. */
-#define SPELL_CHECK_BELOW 5
+/* Below this many hits a query may be misspelled: look for a correction.
+ * Only a query that found nothing pays for the spelling lookup. */
+#define SPELL_CHECK_BELOW 1
 
 struct searcher {
     const struct config *cfg;

@@ -34,6 +34,8 @@ struct xs_query {
  * language libstemmer does not know.
  */
 Xapian::Stem xs_make_stem(const char *lang);
+/* The calling thread's stemmer for lang, made on first use and kept. */
+Xapian::Stem xs_thread_stem(const char *lang);
 
 /* Records code and msg in e unless e already holds an error; returns code. */
 int xs_err(struct err *e, int code, const char *msg);

@@ -385,14 +385,15 @@ int xs_mset_snippet(xs_mset *m, const char *text, size_t len, size_t max_len,
         if (!m->snip_ready)
             prepare_snippets(m);
         if (!m->snip_stem_ready || m->snip_lang != lang) {
-            m->snip_stem = xs_make_stem(lang);
+            m->snip_stem = xs_thread_stem(lang);
             m->snip_lang = lang;
             m->snip_stem_ready = true;
         }
+        /* No background model: it looks up the frequency of every word
+         * of the text, which made snippets cost more than the search. Not
+         * exhaustive either: the first good window is good enough. */
         std::string s = m->snip_mset.snippet(
-            xs_bytes(text, len), max_len, m->snip_stem,
-            Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                Xapian::MSet::SNIPPET_EXHAUSTIVE,
+            xs_bytes(text, len), max_len, m->snip_stem, 0,
             hi_start ? hi_start : "", hi_end ? hi_end : "", omit ? omit : "");
         return xs_copy_out(s, out, nullptr, e);
     } catch (...) {

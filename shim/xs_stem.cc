@@ -9,6 +9,8 @@
 #include <cstring>
 #include <libstemmer.h>
 #include <new>
+#include <string>
+#include <unordered_map>
 
 namespace
 {
@@ -32,17 +34,28 @@ class SnowballStem : public Xapian::StemImplementation
     SnowballStem(const SnowballStem &) = delete;
     SnowballStem &operator=(const SnowballStem &) = delete;
 
+    /*
+     * Words repeat a great deal (indexing a crawl, snippets of ten
+     * abstracts), so stems are remembered, up to a bound that keeps a
+     * long-lived stemmer's memory flat.
+     */
     std::string operator()(const std::string &word) override
     {
+        auto hit = cache_.find(word);
+        if (hit != cache_.end())
+            return hit->second;
         const sb_symbol *s = sb_stemmer_stem(
             st_, reinterpret_cast<const sb_symbol *>(word.data()),
             static_cast<int>(word.size()));
-
         /* libstemmer returns NULL only when it could not grow its buffer. */
         if (!s)
             throw std::bad_alloc();
-        return std::string(reinterpret_cast<const char *>(s),
-                           sb_stemmer_length(st_));
+        std::string stem(reinterpret_cast<const char *>(s),
+                         sb_stemmer_length(st_));
+        if (cache_.size() >= CACHE_MAX)
+            cache_.clear();
+        cache_.emplace(word, stem);
+        return stem;
     }
 
     std::string get_description() const override
@@ -51,7 +64,9 @@ class SnowballStem : public Xapian::StemImplementation
     }
 
   private:
+    static constexpr size_t CACHE_MAX = 100000;
     struct sb_stemmer *st_;
+    std::unordered_map<std::string, std::string> cache_;
     std::string lang_;
 };
 
@@ -97,4 +112,17 @@ int xs_stemmer_stem(xs_stemmer *st, const char *word, size_t len, char **out,
     } catch (...) {
         return xs_fail(e);
     }
+}
+
+Xapian::Stem xs_thread_stem(const char *lang)
+{
+    /* One per thread and language: a stemmer is not thread-safe, and
+     * keeping it lets its cache serve every result page of the thread. */
+    thread_local std::unordered_map<std::string, Xapian::Stem> stems;
+    auto it = stems.find(lang);
+    if (it != stems.end())
+        return it->second;
+    Xapian::Stem stem = xs_make_stem(lang);
+    stems.emplace(lang, stem);
+    return stem;
 }
