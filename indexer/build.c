@@ -209,14 +209,6 @@ struct router {
     size_t n;
 };
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-    return h;
-}
-
 static int route_paper(void *ctx, struct paper *p, struct err *e)
 {
     struct router *rt = ctx;
@@ -225,7 +217,7 @@ static int route_paper(void *ctx, struct paper *p, struct err *e)
     struct part *pt;
 
     paper_uid(p, uid, sizeof(uid));
-    pt = &rt->parts[hash_str(uid) % rt->n];
+    pt = &rt->parts[str_hash(uid) % rt->n];
     part_push(pt, it);
     if (pt->failed)
         return err_set(e, pt->err.code ? pt->err.code : ERR_INTERNAL, "%s",
@@ -246,7 +238,7 @@ static void route_repos(struct router *rt, const struct code_index *ci)
         if (r->linked || repo_key(r->repo_url, key, sizeof(key)) < 0)
             continue;
         snprintf(uid, sizeof(uid), "repo:%s", key);
-        part_push(&rt->parts[hash_str(uid) % rt->n], it);
+        part_push(&rt->parts[str_hash(uid) % rt->n], it);
     }
 }
 

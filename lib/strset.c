@@ -14,7 +14,7 @@ struct strset {
     size_t n;
 };
 
-static uint64_t fnv1a(const char *s)
+uint64_t str_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
     while (*s)
@@ -49,7 +49,7 @@ void strset_free(struct strset *s)
 
 static size_t find_slot(char **slots, size_t cap, const char *key)
 {
-    size_t i = (size_t)fnv1a(key) & (cap - 1);
+    size_t i = (size_t)str_hash(key) & (cap - 1);
 
     while (slots[i] && strcmp(slots[i], key) != 0)
         i = (i + 1) & (cap - 1);

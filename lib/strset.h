@@ -6,6 +6,7 @@
 #define PWC_STRSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strset;
 
@@ -16,5 +17,7 @@ void strset_free(struct strset *s);
 int strset_add(struct strset *set, const char *s);
 int strset_has(const struct strset *set, const char *s);
 size_t strset_size(const struct strset *set);
+/* The 64-bit FNV-1a hash of s, also used to route ids to index parts. */
+uint64_t str_hash(const char *s);
 
 #endif
