@@ -237,16 +237,16 @@ int main(int argc, char **argv)
     struct err e = {0, ""};
     const char *cfg_path;
     cJSON *reply = NULL;
-    int hits, tty;
+    int status = 2, tty;
 
     memset(&c, 0, sizeof(c));
     if (parse_args(&c, argc, argv) < 0)
-        return 2;
+        goto out;
     config_defaults(&cfg);
     cfg_path = c.config ? c.config : config_default_path();
     if (cfg_path && config_load(cfg_path, &cfg, &e) < 0) {
         fprintf(stderr, "pwc-search: %s\n", e.msg);
-        return 2;
+        goto out;
     }
     tty = !c.json && isatty(STDOUT_FILENO);
     /* The same marks as searchd's, so both replies read alike; the text
@@ -256,17 +256,20 @@ int main(int argc, char **argv)
     if (c.server) {
         if (remote_search(c.server, &c.req, &reply, &e) < 0) {
             fprintf(stderr, "pwc-search: %s\n", e.msg);
-            return 2;
+            goto out;
         }
     } else if (local_search(&c, &cfg, &reply) < 0) {
-        return 2;
+        goto out;
     }
-    hits = cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits"));
+    status = cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits")) > 0 ? 0
+                                                                        : 1;
     if (c.json)
         render_json(stdout, reply);
     else
         render_text(stdout, reply, tty);
+out:
+    /* Also on errors, so the sanitizer build sees no leak. */
     cJSON_Delete(reply);
     free(c.query);
-    return hits > 0 ? 0 : 1;
+    return status;
 }

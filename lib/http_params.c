@@ -279,6 +279,9 @@ static int read_window(const char **g, const struct config *c,
 {
     unsigned page;
 
+    /* The default page must keep to a max_limit set below it. */
+    if (r->limit > c->max_limit)
+        r->limit = c->max_limit;
     if (g[P_LIMIT] && parse_count(g[P_LIMIT], c->max_limit, &r->limit) < 0)
         return refuse_count(bad, e, "limit", 0, c->max_limit, g[P_LIMIT]);
     if (g[P_OFFSET] && g[P_PAGE])

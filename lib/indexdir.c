@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,9 +164,19 @@ int index_sweep(const char *dir, unsigned keep_from)
 {
     char path[4096];
     struct dirent *de;
-    int failed = 0;
-    DIR *d = opendir(dir);
+    unsigned live = 0;
+    int failed = 0, rc;
+    DIR *d;
 
+    /* A generation beyond the live one was never published: a build was
+     * killed while compacting or before its switch. Kept when CURRENT is
+     * unreadable, since the live one is unknown then. */
+    rc = index_current(dir, &live, NULL, 0, NULL);
+    if (rc == ERR_NOTFOUND)
+        live = 0;
+    else if (rc < 0)
+        live = UINT_MAX;
+    d = opendir(dir);
     if (!d)
         return 1;
     while ((de = readdir(d))) {
@@ -176,7 +187,7 @@ int index_sweep(const char *dir, unsigned keep_from)
         if (sscanf(de->d_name, GEN_FMT "%n", &g, &off) != 1 || off < 4)
             continue;
         if (!(n > 4 && strcmp(de->d_name + n - 4, ".tmp") == 0) &&
-            g >= keep_from)
+            g >= keep_from && g <= live)
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
         if (remove_tree(path) < 0)

@@ -41,7 +41,8 @@ void index_gen_path(const char *dir, unsigned gen, int tmp, char *path,
 int index_publish(const char *dir, unsigned gen, struct err *e);
 
 /*
- * Removes abandoned builds (*.tmp) and generations older than keep_from.
+ * Removes abandoned builds (*.tmp, and generations beyond the live one,
+ * which were never published) and generations older than keep_from.
  * Must be called with the lock held. Failures are not fatal: the count of
  * entries that could not be removed is returned.
  */

@@ -15,11 +15,18 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define RD_IN_SIZE  (256 * 1024) /* compressed bytes per read() */
+/* The fuzz build makes them tiny, so records cross refills. */
+#ifndef RD_IN_SIZE
+#define RD_IN_SIZE (256 * 1024) /* compressed bytes per read() */
+#endif
+#ifndef RD_BUF_SIZE
 #define RD_BUF_SIZE (256 * 1024) /* decompressed bytes per refill */
+#endif
 /* Far above any real paper; stops a lost quote in a 1 GB array from
  * swallowing the rest of the file into memory. */
+#ifndef RD_MAX_RECORD
 #define RD_MAX_RECORD (64UL * 1024 * 1024)
+#endif
 
 /* sniff() hands the first read of a plain file over to buf. */
 _Static_assert(RD_IN_SIZE <= RD_BUF_SIZE, "first read must fit in buf");

@@ -7,6 +7,7 @@
  */
 #include "server.h"
 
+#include "deadline.h"
 #include "http_params.h"
 #include "log.h"
 #include "routes.h"
@@ -32,6 +33,7 @@ struct server {
     const struct config *cfg;
     struct pool *pool;
     struct metrics *m;
+    struct deadline *dl;
     unsigned port;
 };
 
@@ -98,8 +100,11 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
 {
     struct server *s = cls;
     struct request *rq = *req_cls;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
-    (void)con;
+    if (ci)
+        deadline_restart(s->dl, ci->socket_context);
     if (!rq)
         return;
     if (rq->state != REQ_ANSWERED)
@@ -108,6 +113,23 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
     free(rq->target);
     free(rq);
     *req_cls = NULL;
+}
+
+/* Puts each connection under a deadline (deadline.h) while it is open. */
+static void on_connection(void *cls, struct MHD_Connection *con,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct server *s = cls;
+    const union MHD_ConnectionInfo *ci;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? deadline_add(s->dl, ci->connect_fd) : NULL;
+    } else {
+        deadline_remove(s->dl, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 /* MHD's own messages are about connections clients broke or misused. */
@@ -353,10 +375,19 @@ int server_start(const struct config *cfg, const char *addr, unsigned port,
 
     if (parse_addr(addr, port, &ss, &flags, e) < 0)
         return ERR_USAGE;
+    /* 0 would mean no timeout to MHD, and no connection at all. */
+    if (cfg->connection_timeout_s == 0 || cfg->max_connections == 0)
+        return err_set(e, ERR_USAGE,
+                       "connection_timeout_s and max_connections must be "
+                       "at least 1");
     s = calloc(1, sizeof(*s));
     if (!s)
         return err_set(e, ERR_NOMEM, "out of memory");
-    *s = (struct server){NULL, cfg, pool, m, port};
+    *s = (struct server){NULL, cfg, pool, m, NULL, port};
+    if (deadline_new(cfg->connection_timeout_s, &s->dl, e) < 0) {
+        free(s);
+        return e->code;
+    }
     s->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_message, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -365,8 +396,10 @@ int server_start(const struct config *cfg, const char *addr, unsigned port,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit(cfg),
         MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
     if (!s->d) {
+        deadline_free(s->dl);
         free(s);
         return err_set(e, ERR_IO, "cannot listen on %s port %u", addr, port);
     }
@@ -401,5 +434,7 @@ void server_stop(struct server *s)
     MHD_stop_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    /* After MHD, which reports every connection closed to it first. */
+    deadline_free(s->dl);
     free(s);
 }

@@ -52,6 +52,10 @@ class SnowballStem : public Xapian::StemImplementation
             throw std::bad_alloc();
         std::string stem(reinterpret_cast<const char *>(s),
                          sb_stemmer_length(st_));
+        /* Long words are rare and would let a client's queries fill
+         * the cache with up to max_query_bytes per entry. */
+        if (word.size() > CACHE_WORD_MAX)
+            return stem;
         if (cache_.size() >= CACHE_MAX)
             cache_.clear();
         cache_.emplace(word, stem);
@@ -65,6 +69,7 @@ class SnowballStem : public Xapian::StemImplementation
 
   private:
     static constexpr size_t CACHE_MAX = 100000;
+    static constexpr size_t CACHE_WORD_MAX = 64; /* bytes */
     struct sb_stemmer *st_;
     std::unordered_map<std::string, std::string> cache_;
     std::string lang_;
