@@ -13,6 +13,7 @@
 #include "remote.h"
 #include "render.h"
 #include "search.h"
+#include "text.h"
 
 static void usage(FILE *f)
 {
@@ -154,21 +155,27 @@ static int parse_option(struct cli *c, int opt, const char *arg)
     }
 }
 
-/* Joins the remaining arguments into one query string. */
+/* Joins the remaining arguments into one query string, made valid UTF-8
+ * (a Latin-1 terminal's bytes would otherwise be echoed in the JSON). */
 static int join_query(struct cli *c, int argc, char **argv)
 {
     size_t len = 1;
+    char *joined;
 
     for (int i = 0; i < argc; i++)
         len += strlen(argv[i]) + 1;
-    c->query = calloc(1, len);
-    if (!c->query)
+    joined = calloc(1, len);
+    if (!joined)
         return -1;
     for (int i = 0; i < argc; i++) {
         if (i)
-            strcat(c->query, " ");
-        strcat(c->query, argv[i]);
+            strcat(joined, " ");
+        strcat(joined, argv[i]);
     }
+    c->query = text_utf8_repair(joined, strlen(joined), &len);
+    free(joined);
+    if (!c->query)
+        return -1;
     c->req.q = c->query;
     return 0;
 }

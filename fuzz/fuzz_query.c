@@ -14,6 +14,7 @@
 #include "indexdir.h"
 #include "paperdoc.h"
 #include "search.h"
+#include "text.h"
 #include "xs.h"
 
 #include <string.h>
@@ -204,19 +205,56 @@ static const char *next_piece(char *buf, size_t n, size_t *pos)
     return *s ? s : NULL;
 }
 
+/* A snippet is HTML: escaped text, with only our marks as tags. */
+static void check_snippet(const cJSON *snippet)
+{
+    const char *s;
+
+    if (!cJSON_IsString(snippet))
+        return;
+    s = snippet->valuestring;
+    while ((s = strpbrk(s, "<>")) != NULL) {
+        if (strncmp(s, "<b>", 3) == 0)
+            s += 3;
+        else if (strncmp(s, "</b>", 4) == 0)
+            s += 4;
+        else
+            FUZZ_CHECK(!"a '<' or '>' outside the marks");
+    }
+}
+
+static double number(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+
+    FUZZ_CHECK(cJSON_IsNumber(v));
+    return v->valuedouble;
+}
+
+/* Replies go out as JSON text, which must be UTF-8. */
+static void check_utf8(const cJSON *reply)
+{
+    char *text = cJSON_PrintUnformatted(reply);
+
+    FUZZ_CHECK(text && text_utf8_valid(text, strlen(text)));
+    cJSON_free(text);
+}
+
 static void check_reply(const cJSON *reply, const struct search_req *r)
 {
     const cJSON *hits = cJSON_GetObjectItem(reply, "hits");
     const cJSON *total = cJSON_GetObjectItem(reply, "total");
     int n = cJSON_GetArraySize(hits);
 
+    check_utf8(reply);
     FUZZ_CHECK(cJSON_IsArray(hits) && cJSON_IsObject(total));
+    FUZZ_CHECK(number(total, "lower") <= number(total, "estimated"));
+    FUZZ_CHECK(number(total, "estimated") <= number(total, "upper"));
     FUZZ_CHECK((unsigned)n <= r->limit);
     for (int i = 0; i < n; i++) {
         const cJSON *h = cJSON_GetArrayItem(hits, i);
-        const cJSON *rank = cJSON_GetObjectItem(h, "rank");
-        FUZZ_CHECK(cJSON_IsNumber(rank) &&
-                   rank->valuedouble == (double)r->offset + i + 1);
+        FUZZ_CHECK(number(h, "rank") == (double)r->offset + i + 1);
+        check_snippet(cJSON_GetObjectItem(h, "snippet"));
     }
     if (r->facets)
         FUZZ_CHECK(cJSON_IsObject(cJSON_GetObjectItem(reply, "facets")));
@@ -227,8 +265,9 @@ static void run(const uint8_t *opt, char *text, size_t n)
     struct search_req r;
     struct err e = {0, ""};
     cJSON *out = NULL;
-    size_t pos = 0;
-    const char *year;
+    size_t pos = 0, qn;
+    const char *typed, *year;
+    char *q = NULL;
     int rc;
 
     search_req_init(&r);
@@ -239,7 +278,12 @@ static void run(const uint8_t *opt, char *text, size_t n)
     r.limit = opt[1] % 101;
     r.offset = (opt[2] & 0x80) ? (opt[2] & 0x7f) * 79u : opt[2];
     r.snippet_bytes = opt[3] * 4u;
-    r.q = next_piece(text, n, &pos);
+    typed = next_piece(text, n, &pos);
+    /* search_run echoes q as it is: its callers pass UTF-8 (searchd
+     * refuses anything else, pwc-search repairs it). */
+    if (typed && !(q = text_utf8_repair(typed, strlen(typed), &qn)))
+        return;
+    r.q = q;
     r.framework = next_piece(text, n, &pos);
     r.task = next_piece(text, n, &pos);
     r.venue = next_piece(text, n, &pos);
@@ -252,16 +296,20 @@ static void run(const uint8_t *opt, char *text, size_t n)
     cJSON_Delete(out);
     out = NULL;
     if (opt[0] & 0x40) {
-        FUZZ_CHECK(search_suggest(searcher, r.q ? r.q : "", 1 + opt[1] % 10,
+        FUZZ_CHECK(search_suggest(searcher, typed ? typed : "", 1 + opt[1] % 10,
                                   &out, &e) == 0);
+        check_utf8(out);
         cJSON_Delete(out);
         out = NULL;
     }
-    if ((opt[0] & 0x80) && r.q) {
-        rc = search_get(searcher, r.q, &out, &e);
+    if ((opt[0] & 0x80) && typed) {
+        rc = search_get(searcher, typed, &out, &e);
         FUZZ_CHECK(rc == 0 || rc == ERR_NOTFOUND);
+        if (rc == 0)
+            check_utf8(out);
         cJSON_Delete(out);
     }
+    free(q);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

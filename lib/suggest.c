@@ -202,15 +202,22 @@ static int scan_kind(xs_db *db, const char *pfx, const char *kind,
 int suggest_lookup(xs_db *db, const char *typed, unsigned max, cJSON **out,
                    struct err *e)
 {
-    char key[KEY_MAX + 1];
+    char key[KEY_MAX + 1], *echo;
+    size_t n;
     cJSON *o, *arr;
     int rc = 0;
 
     if (max > 50)
         max = 50;
-    suggest_key(typed ? typed : "", key, KEY_MAX);
+    typed = typed ? typed : "";
+    suggest_key(typed, key, KEY_MAX);
+    /* The reply is JSON, so the echo must be UTF-8 whatever was typed. */
+    echo = text_utf8_repair(typed, strlen(typed), &n);
+    if (!echo)
+        return err_set(e, ERR_NOMEM, "out of memory");
     o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "query", typed ? typed : "");
+    cJSON_AddStringToObject(o, "query", echo);
+    free(echo);
     arr = cJSON_AddArrayToObject(o, "suggestions");
     if (key[0]) {
         rc = scan_kind(db, PFX_SUGGEST_METHOD, "method", key, 3, 1, arr,
