@@ -36,6 +36,7 @@ void config_defaults(struct config *c)
     c->max_offset = 10000;
     c->max_query_bytes = 2048;
     c->max_query_terms = 64;
+    c->max_query_wildcards = 4;
     c->max_wildcard_expansion = 100;
     c->max_connections = 1024;
     c->connection_timeout_s = 10;
@@ -128,6 +129,7 @@ static const struct uint_key uint_keys[] = {
     UKEY(max_offset, 1000000),
     UKEY(max_query_bytes, 1UL << 20),
     UKEY(max_query_terms, 10000),
+    UKEY(max_query_wildcards, 1000),
     UKEY(max_wildcard_expansion, 100000),
     UKEY(max_connections, 100000),
     UKEY(connection_timeout_s, 3600),

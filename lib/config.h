@@ -30,6 +30,7 @@ struct config {
     unsigned max_offset;   /* deepest result reachable */
     size_t max_query_bytes;
     unsigned max_query_terms;
+    unsigned max_query_wildcards;
     unsigned max_wildcard_expansion;
     unsigned max_connections;
     unsigned connection_timeout_s;

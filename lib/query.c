@@ -74,6 +74,17 @@ static void cap_words(char *s, unsigned max)
     }
 }
 
+/* Keeps the first max wildcards ('*'), blanking the rest, so one short
+ * request cannot expand dozens of prefixes. */
+static void cap_wildcards(char *s, unsigned max)
+{
+    unsigned seen = 0;
+
+    for (char *p = s; *p; p++)
+        if (*p == '*' && seen++ >= max)
+            *p = ' ';
+}
+
 /* The last resort: letters, digits and spaces only. */
 static void strip_symbols(char *s)
 {
@@ -139,7 +150,8 @@ static int combine2(enum xs_op op, xs_query **q, xs_query *other,
 
 /* The free-text part: parsed words, arXiv id, exact title. */
 static int text_query(xs_qparser *qp, const struct search_req *r,
-                      unsigned max_terms, xs_query **out, int *has_text,
+                      const struct query_limits *lim, xs_query **out,
+                      int *has_text,
                       int *degraded, struct err *e)
 {
     char *text = NULL, arxiv[64];
@@ -159,7 +171,8 @@ static int text_query(xs_qparser *qp, const struct search_req *r,
     has_id = arxiv_find(text, arxiv, sizeof(arxiv), &start, &end);
     if (has_id)
         memset(text + start, ' ', end - start);
-    cap_words(text, max_terms);
+    cap_words(text, lim->max_terms);
+    cap_wildcards(text, lim->max_wildcards);
     *has_text = 1;
     if (!is_blank(text)) {
         rc = parse_degrading(qp, text, &q, degraded, e);
@@ -267,14 +280,14 @@ static int filters_query(const struct search_req *r, xs_query **out,
 }
 
 int query_build(xs_qparser *qp, const struct search_req *r,
-                enum query_mode mode, unsigned max_terms, xs_query **out,
-                int *has_text, int *degraded, struct err *e)
+                enum query_mode mode, const struct query_limits *lim,
+                xs_query **out, int *has_text, int *degraded, struct err *e)
 {
     xs_query *q = NULL, *f = NULL;
     int rc;
 
     xs_qparser_set_default_and(qp, mode == QUERY_ALL_WORDS);
-    rc = text_query(qp, r, max_terms, &q, has_text, degraded, e);
+    rc = text_query(qp, r, lim, &q, has_text, degraded, e);
     if (rc == 0)
         rc = filters_query(r, &f, e);
     if (rc == 0 && !q && !*has_text)

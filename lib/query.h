@@ -20,14 +20,20 @@ enum query_mode {
     QUERY_ANY_WORD   /* plain words may match (ranked by how many) */
 };
 
+/* Bounds on what one query may ask for (from the config). */
+struct query_limits {
+    unsigned max_terms;     /* words kept; the rest are dropped */
+    unsigned max_wildcards; /* '*' kept; the rest are ignored */
+};
+
 /*
  * Builds the query for r. *has_text tells whether the user typed any
  * searchable words (else the query matches all documents, filtered).
  * *degraded is set when operators had to be ignored to parse the query.
  */
 int query_build(xs_qparser *qp, const struct search_req *r,
-                enum query_mode mode, unsigned max_terms, xs_query **out,
-                int *has_text, int *degraded, struct err *e);
+                enum query_mode mode, const struct query_limits *lim,
+                xs_query **out, int *has_text, int *degraded, struct err *e);
 
 /*
  * The spelling-corrected form of q from the index's spelling data, or

@@ -424,8 +424,10 @@ static int run_once(struct searcher *s, const struct search_req *r,
     uint32_t est = 0, lo = 0, hi = 0;
     cJSON *o;
 
-    rc = query_build(s->qp, r, mode, s->cfg->max_query_terms, &q, &has_text,
-                     &degraded, e);
+    struct query_limits lim = {s->cfg->max_query_terms,
+                               s->cfg->max_query_wildcards};
+
+    rc = query_build(s->qp, r, mode, &lim, &q, &has_text, &degraded, e);
     if (rc == 0)
         rc = xs_enquire_new(s->db, &enq, e);
     if (rc == 0)
@@ -447,7 +449,14 @@ static int run_once(struct searcher *s, const struct search_req *r,
     if (rc < 0)
         goto out;
     o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "query", r->q ? r->q : "");
+    {
+        /* The query is echoed as given, but always as valid UTF-8. */
+        size_t n;
+        char *echo = text_utf8_repair(r->q ? r->q : "",
+                                      r->q ? strlen(r->q) : 0, &n);
+        cJSON_AddStringToObject(o, "query", echo ? echo : "");
+        free(echo);
+    }
     cJSON_AddStringToObject(o, "understood", desc);
     cJSON_AddBoolToObject(o, "all_words", mode == QUERY_ALL_WORDS);
     cJSON_AddBoolToObject(o, "operators_ignored", degraded);

@@ -323,6 +323,31 @@ static void search_should_never_fail_on_broken_syntax(void **state)
     assert_finds("(graph OR", "1806.01261", 1);
 }
 
+static void search_should_cap_wildcards_and_terms(void **state)
+{
+    cJSON *r = run("a* b* c* d* e* f* g* h*", NULL);
+    const char *u = cJSON_GetObjectItem(r, "understood")->valuestring;
+    int n = 0;
+    (void)state;
+
+    for (const char *p = u; (p = strstr(p, "WILDCARD")); p++)
+        n++;
+    assert_int_equal(n, (int)cfg.max_query_wildcards);
+    cJSON_Delete(r);
+}
+
+static void search_should_echo_invalid_utf8_repaired(void **state)
+{
+    cJSON *r = run("graph \xff\xfe networks", NULL);
+    char *printed = cJSON_PrintUnformatted(r);
+    (void)state;
+    assert_true(strstr(cJSON_GetObjectItem(r, "query")->valuestring,
+                       "\xef\xbf\xbd") != NULL);
+    assert_null(strstr(printed, "\xff"));
+    free(printed);
+    cJSON_Delete(r);
+}
+
 static void search_should_join_implementations(void **state)
 {
     cJSON *r = run("attention is all you need", NULL), *impls, *best;
@@ -526,6 +551,8 @@ int main(void)
         cmocka_unit_test(search_should_find_arxiv_ids_in_any_spelling),
         cmocka_unit_test(search_should_support_query_syntax),
         cmocka_unit_test(search_should_never_fail_on_broken_syntax),
+        cmocka_unit_test(search_should_cap_wildcards_and_terms),
+        cmocka_unit_test(search_should_echo_invalid_utf8_repaired),
         cmocka_unit_test(search_should_join_implementations),
         cmocka_unit_test(search_should_filter),
         cmocka_unit_test(search_should_sort_with_stable_ties),
