@@ -4,7 +4,13 @@ set -u
 failures=0
 checks=0
 scratch=$(mktemp -d /tmp/pwc-it-XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
+# Processes a test started (daemons): killed, with the scratch dir, on exit.
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
 
 ok() { checks=$((checks + 1)); }
 fail() {
@@ -45,4 +51,21 @@ finish() {
 # json_get FILE EXPR: evaluates a Python expression on the parsed JSON 'd'.
 json_get() {
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+# start_searchd NAME ARGS...: starts $bin/searchd/searchd on a free port
+# of 127.0.0.1, waits until it listens, and sets $base to its URL and
+# $last_pid to its pid. Its output goes to $scratch/NAME.out and .err.
+start_searchd() {
+    local name=$1
+    shift
+    "$bin/searchd/searchd" --port 0 "$@" >"$scratch/$name.out" \
+        2>"$scratch/$name.err" &
+    pids+=($!)
+    last_pid=$!
+    for _ in $(seq 100); do
+        grep -q '^listening on ' "$scratch/$name.out" && break
+        sleep 0.1
+    done
+    base=http://$(sed -n 's/^listening on //p' "$scratch/$name.out")
 }

@@ -16,12 +16,6 @@ crawl=$scratch/crawl
 upd=$scratch/upd
 index=$scratch/index
 npapers=2500
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
 
 # ---- helpers ------------------------------------------------------------
 # The crawl: the first papers of the real one (with their links), or

@@ -16,28 +16,7 @@ export PWC_CONFIG=/dev/null
 bound=5
 # The test config's connection_timeout_s.
 timeout_s=2
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
 
-# start_searchd NAME ARGS...: starts searchd on a free port and sets
-# $base to its URL and $last_pid to its pid.
-start_searchd() {
-    local name=$1
-    shift
-    "$bin/searchd/searchd" --port 0 "$@" >"$scratch/$name.out" \
-        2>"$scratch/$name.err" &
-    pids+=($!)
-    last_pid=$!
-    for _ in $(seq 100); do
-        grep -q '^listening on ' "$scratch/$name.out" && break
-        sleep 0.1
-    done
-    base=http://$(sed -n 's/^listening on //p' "$scratch/$name.out")
-}
 # get PATH [CURL ARGS...]: prints "STATUS SECONDS"; the body is in $scratch/r.
 get() {
     local path=$1

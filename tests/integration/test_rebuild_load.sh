@@ -11,12 +11,6 @@ export PWC_CONFIG=/dev/null
 crawl=$scratch/crawl
 index=$scratch/index
 npapers=300
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
 
 # make_crawl MARKER [EXTRA]: the same papers p000.. with MARKER in every
 # title, plus EXTRA new ones (for updates), every title carrying it.

@@ -8,28 +8,7 @@
 bin=$1
 real=$2
 export PWC_CONFIG=/dev/null
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
 
-# start_searchd NAME ARGS...: starts searchd on a free port and sets
-# $base to its URL (stdout and stderr in $scratch/NAME.out and .err).
-start_searchd() {
-    local name=$1
-    shift
-    "$bin/searchd/searchd" --port 0 "$@" >"$scratch/$name.out" \
-        2>"$scratch/$name.err" &
-    pids+=($!)
-    last_pid=$!
-    for _ in $(seq 100); do
-        grep -q '^listening on ' "$scratch/$name.out" && break
-        sleep 0.1
-    done
-    base=http://$(sed -n 's/^listening on //p' "$scratch/$name.out")
-}
 # get PATH [CURL ARGS...]: the body goes to $scratch/r, status printed.
 get() {
     local path=$1
