@@ -35,7 +35,7 @@
  * tables. Its default (10000) makes the in-memory change maps so large
  * that indexing runs several times slower than with small batches.
  */
-#define FLUSH_THRESHOLD "250"
+#define FLUSH_THRESHOLD "100"
 
 struct work_item {
     struct paper *paper;         /* owned, or NULL for a README-only repo */
