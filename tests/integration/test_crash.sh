@@ -215,15 +215,8 @@ echo "build takes ${build_ms} ms, update ${update_ms} ms"
 expect_eq "$(marked $mark)" $((npapers + 3)) "first update marks every paper"
 
 printf 'reload_check_ms = 50\n' >"$scratch/d.conf"
-"$bin/searchd/searchd" --config "$scratch/d.conf" --port 0 --index "$index" \
-    >"$scratch/d.out" 2>"$scratch/d.err" &
-daemon=$!
-pids+=($daemon)
-for _ in $(seq 100); do
-    grep -q '^listening on ' "$scratch/d.out" && break
-    sleep 0.1
-done
-base=http://$(sed -n 's/^listening on //p' "$scratch/d.out")
+start_searchd d --config "$scratch/d.conf" --index "$index"
+daemon=$last_pid
 want=$(answers cli)
 expect_no_grep '"error"' <(echo "$want") "fixed queries answered"
 expect_eq "$(python3 -c 'import json,sys

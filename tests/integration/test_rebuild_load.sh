@@ -60,16 +60,9 @@ served_ms() {
 make_crawl genmarker0
 expect_status 0 "first build" -- idx build "$crawl" "$index"
 printf 'reload_check_ms = 100\n' >"$scratch/d.conf"
-"$bin/searchd/searchd" --config "$scratch/d.conf" --port 0 --index "$index" \
-    >"$scratch/d.out" 2>"$scratch/d.err" &
-daemon=$!
-pids+=($daemon)
-for _ in $(seq 100); do
-    grep -q '^listening on ' "$scratch/d.out" && break
-    sleep 0.1
-done
-hostport=$(sed -n 's/^listening on //p' "$scratch/d.out")
-base=http://$hostport
+start_searchd d --config "$scratch/d.conf" --index "$index"
+daemon=$last_pid
+hostport=${base#http://}
 expect_eq "$(count genmarker0)" "$npapers" "first build served"
 
 # The load: threads on keep-alive connections checking every reply.
