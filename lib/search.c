@@ -36,6 +36,7 @@ struct searcher {
     char read_path[4096]; /* what was opened */
     char stub[256];       /* content of CURRENT when opened */
     char lang[32];
+    uint64_t version; /* see searcher_version */
     xs_db *db;
     xs_qparser *qp;
 };
@@ -118,6 +119,21 @@ static void read_stub(const char *read_path, char *buf, size_t cap)
     fclose(f);
 }
 
+/* The generation number CURRENT names in high bits, the database's commit
+ * in low ones: both only grow, so the pair orders what was read. */
+static void note_version(struct searcher *s)
+{
+    const char *g = strstr(s->stub, "gen-");
+    uint64_t gen = g ? strtoull(g + 4, NULL, 10) : 0;
+
+    s->version = (gen << 32) | (xs_db_revision(s->db) & 0xffffffffu);
+}
+
+uint64_t searcher_version(const struct searcher *s)
+{
+    return s->version;
+}
+
 static int open_db(struct searcher *s, struct err *e)
 {
     char *lang = NULL;
@@ -146,6 +162,7 @@ static int open_db(struct searcher *s, struct err *e)
     xs_db_free(s->db);
     s->db = db;
     s->qp = qp;
+    note_version(s);
     return 0;
 }
 
@@ -190,7 +207,10 @@ int searcher_refresh(struct searcher *s, int *changed, struct err *e)
             *changed = 1;
         return rc;
     }
-    return xs_db_reopen(s->db, changed, e);
+    int rc = xs_db_reopen(s->db, changed, e);
+    if (rc == 0)
+        note_version(s);
+    return rc;
 }
 
 int searcher_info(struct searcher *s, cJSON **out, struct err *e)

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "err.h"
@@ -55,6 +56,12 @@ void searcher_free(struct searcher *s);
  * searcher now reads something else.
  */
 int searcher_refresh(struct searcher *s, int *changed, struct err *e);
+
+/*
+ * Orders what searchers read: a later generation, or a later commit to the
+ * same one, has a larger version. Comparable across searchers of one path.
+ */
+uint64_t searcher_version(const struct searcher *s);
 
 /* Describes the open index: documents, generation, build time. */
 int searcher_info(struct searcher *s, cJSON **out, struct err *e);

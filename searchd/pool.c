@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,11 @@ struct pool {
      * generation from which searchers must be opened anew. */
     atomic_ulong gen;
     atomic_ulong reopen_gen;
+
+    /* The newest searcher_version any request has read. A lease behind
+     * it refreshes first, so a client never sees an index older than one
+     * it was already answered from, even before the watcher looks. */
+    _Atomic uint64_t newest;
 
     /* The watcher's own; only the watcher thread (or start/stop) uses it. */
     struct searcher *watch;
@@ -57,6 +63,28 @@ static void note_index(struct pool *p, const char *event, const char *reason)
              qp, cJSON_IsString(gen) ? gen->valuestring : "none",
              atomic_load(&p->metrics->documents));
     cJSON_Delete(info);
+}
+
+static void publish_version(struct pool *p, const struct searcher *s)
+{
+    uint64_t v = searcher_version(s);
+    uint64_t seen = atomic_load(&p->newest);
+
+    while (v > seen && !atomic_compare_exchange_weak(&p->newest, &seen, v))
+        ;
+}
+
+/* What the watcher opened is the truth even when older than what was
+ * served: on SIGHUP, and when the generation numbers went backwards
+ * because the index directory was made anew. */
+static void reset_version(struct pool *p, int forced)
+{
+    uint64_t v = searcher_version(p->watch);
+
+    if (forced || (v >> 32) < (atomic_load(&p->newest) >> 32))
+        atomic_store(&p->newest, v);
+    else
+        publish_version(p, p->watch);
 }
 
 static void check_failed(struct pool *p, const char *what, const struct err *e)
@@ -92,6 +120,7 @@ static void watch_reopen(struct pool *p, enum open_reason why)
     g = atomic_fetch_add(&p->gen, 1) + 1;
     if (why == OPEN_FORCED)
         atomic_store(&p->reopen_gen, g);
+    reset_version(p, why == OPEN_FORCED);
     if (why != OPEN_START)
         atomic_fetch_add(&p->metrics->reloads, 1);
     note_index(p, why == OPEN_START ? "index_open" : "reload", names[why]);
@@ -109,6 +138,7 @@ static void watch_check(struct pool *p)
     p->failing = 0;
     if (!changed)
         return;
+    reset_version(p, 0);
     atomic_fetch_add(&p->gen, 1);
     atomic_fetch_add(&p->metrics->reloads, 1);
     note_index(p, "reload", "changed");
@@ -180,6 +210,7 @@ int pool_new(const char *path, const struct config *cfg, struct metrics *m,
     p->metrics = m;
     atomic_init(&p->gen, 0);
     atomic_init(&p->reopen_gen, 0);
+    atomic_init(&p->newest, 0);
     if (init_sync(p, e) < 0) {
         free(p);
         return ERR_INTERNAL;
@@ -224,7 +255,8 @@ static int lease_update(struct pool *p, struct pool_lease *l, unsigned long g,
     struct err oe = {0, ""};
     int changed;
 
-    if (l->s && l->gen == g)
+    if (l->s && l->gen == g &&
+        searcher_version(l->s) >= atomic_load(&p->newest))
         return 0;
     if (l->s && l->gen >= atomic_load(&p->reopen_gen)) {
         struct err re = {0, ""};
@@ -235,6 +267,7 @@ static int lease_update(struct pool *p, struct pool_lease *l, unsigned long g,
             log_warn("refresh_failed", "error=%s", qe);
         }
         l->gen = g;
+        publish_version(p, l->s);
         return 0;
     }
     searcher_free(l->s);
@@ -242,6 +275,7 @@ static int lease_update(struct pool *p, struct pool_lease *l, unsigned long g,
     if (searcher_open(p->path, p->cfg, &l->s, &oe) < 0)
         return err_set(e, ERR_NOTFOUND, "index unavailable: %s", oe.msg);
     l->gen = g;
+    publish_version(p, l->s);
     return 0;
 }
 

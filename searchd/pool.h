@@ -4,6 +4,8 @@
  * checks the index every reload_check_ms and bumps a generation counter
  * when it changed; a borrowed searcher older than that refreshes before
  * it answers, so a new index is served without restart or failed request.
+ * Requests also move the pool forward: once one was answered from a new
+ * index, no later request is answered from an older one.
  */
 #ifndef SEARCHD_POOL_H
 #define SEARCHD_POOL_H

@@ -105,6 +105,15 @@ int xs_db_reopen(xs_db *db, int *changed, struct err *e)
     }
 }
 
+uint64_t xs_db_revision(xs_db *db)
+{
+    try {
+        return db->db.get_revision();
+    } catch (...) {
+        return 0;
+    }
+}
+
 int xs_db_doccount(xs_db *db, uint32_t *out, struct err *e)
 {
     try {

@@ -57,6 +57,9 @@ void xs_db_free(xs_db *db);
 /* Brings the handle to the latest committed revision; *changed tells
  * whether it moved. */
 int xs_db_reopen(xs_db *db, int *changed, struct err *e);
+/* The committed revision a single database is at; 0 for a set of shards,
+ * which have no one revision. */
+uint64_t xs_db_revision(xs_db *db);
 int xs_db_doccount(xs_db *db, uint32_t *out, struct err *e);
 /* Sets *freq to the number of documents indexed by term. */
 int xs_db_termfreq(xs_db *db, const char *term, uint32_t *freq,

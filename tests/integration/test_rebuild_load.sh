@@ -74,7 +74,7 @@ paths = ["/search?q=graph+learning&limit=20", "/search?q=paper&sort=date",
          "/papers/p007", "/search?q=attention+kernel&limit=50"]
 lock = threading.Lock()
 st = {"requests": 0, "non200": 0, "bad_body": 0, "mixed": 0,
-      "conn_errors": 0, "markers": set(), "examples": []}
+      "conn_errors": 0, "went_back": 0, "markers": set(), "examples": []}
 def bad(key, what):
     with lock:
         st[key] += 1
@@ -95,8 +95,9 @@ def check(path, status, body):
         return bad("mixed", f"{path}: {sorted(marks)}")
     with lock:
         st["markers"] |= marks
+    return int(re.search(r"\d+$", marks.pop()).group())
 def run(k):
-    t0, con = time.monotonic(), None
+    t0, con, last = time.monotonic(), None, 0
     for i in range(per_thread):
         if os.path.exists(stop) or time.monotonic() - t0 > limit_s:
             break
@@ -112,7 +113,10 @@ def run(k):
             continue
         with lock:
             st["requests"] += 1
-        check(path, r.status, body)
+        seen = check(path, r.status, body)
+        if seen is not None and seen < last:
+            bad("went_back", f"{path}: marker {seen} after {last}")
+        last = max(last, seen or 0)
 threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
 for t in threads:
     t.start()
@@ -159,7 +163,8 @@ stat() { json_get "$scratch/load.json" "$1"; }
 echo "switches: $switches in ${secs}s;" \
     "requests served: $(stat 'd["requests"]')," \
     "non-200: $(stat 'd["non200"]'), bad bodies: $(stat 'd["bad_body"]')," \
-    "mixed: $(stat 'd["mixed"]'), connection errors: $(stat 'd["conn_errors"]')"
+    "mixed: $(stat 'd["mixed"]'), older after newer: $(stat 'd["went_back"]')," \
+    "connection errors: $(stat 'd["conn_errors"]')"
 echo "generations seen by the load: $(stat 'len(d["markers"])')"
 stat '"\n".join(d["examples"])' | grep . | sed 's/^/  | /'
 expect_eq "$switches" 12 "twelve switches"
@@ -167,6 +172,7 @@ expect_eq "$(stat 'd["requests"] > 200')" True "load ran during switches"
 expect_eq "$(stat 'd["non200"]')" 0 "no status but 200"
 expect_eq "$(stat 'd["bad_body"]')" 0 "every body JSON with hits"
 expect_eq "$(stat 'd["mixed"]')" 0 "every reply from one generation"
+expect_eq "$(stat 'd["went_back"]')" 0 "no client saw an older index again"
 expect_eq "$(stat 'd["conn_errors"]')" 0 "no connection failed"
 expect_eq "$(stat 'len(d["markers"]) >= 12')" True \
     "the load saw the generations go by"
