@@ -13,6 +13,7 @@
 #include "fuzz.h"
 #include "indexdir.h"
 #include "paperdoc.h"
+#include "schema.h"
 #include "search.h"
 #include "text.h"
 #include "xs.h"
@@ -158,6 +159,7 @@ static void build_index(const char *index)
     index_gen_path(index, 1, 0, path, sizeof(path));
     OK(xs_wdb_open(path, XS_WDB_CREATE, &db, &e));
     OK(xs_wdb_set_metadata(db, "language", "english", &e));
+    OK(xs_wdb_set_metadata(db, "schema", SCHEMA_VERSION, &e));
     OK(doc_builder_new(&cfg, &b, &e));
     doc_builder_set_spelling_db(b, db);
     add_papers(db, b, ci);

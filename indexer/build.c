@@ -21,6 +21,7 @@
 #include "indexdir.h"
 #include "log.h"
 #include "paperdoc.h"
+#include "schema.h"
 #include "strset.h"
 #include "summary.h"
 #include "text.h"
@@ -182,7 +183,8 @@ static int part_start(struct part *pt, const char *dir, size_t idx,
     if (snprintf(pt->path, sizeof(pt->path), "%s/part-%02zu", dir, idx) >=
         (int)sizeof(pt->path))
         return err_set(e, ERR_USAGE, "index path too long: %s", dir);
-    rc = xs_wdb_open(pt->path, XS_WDB_CREATE | XS_WDB_NO_SYNC, &pt->db, e);
+    rc = xs_wdb_open(pt->path, XS_WDB_CREATE | XS_WDB_NO_SYNC | XS_WDB_SCRATCH,
+                     &pt->db, e);
     if (rc == 0)
         rc = doc_builder_new(cfg, &pt->builder, e);
     if (rc == 0)
@@ -266,7 +268,7 @@ static int set_build_metadata(xs_wdb *db, const struct build_opts *o,
     if (rc == 0)
         rc = xs_wdb_set_metadata(db, "language", o->cfg->language, e);
     if (rc == 0)
-        rc = xs_wdb_set_metadata(db, "schema", "1", e);
+        rc = xs_wdb_set_metadata(db, "schema", SCHEMA_VERSION, e);
     return rc;
 }
 

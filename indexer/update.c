@@ -144,6 +144,13 @@ int index_update(const struct build_opts *o, struct build_report *rep,
     rc = code_index_load(&cf, code_warn, NULL, &ci, &rep->code, e);
     if (rc == 0)
         rc = xs_wdb_open(path, XS_WDB_OPEN, &u.db, e);
+    if (rc == 0) {
+        char *schema = NULL;
+        rc = xs_wdb_get_metadata(u.db, "schema", &schema, e);
+        if (rc == 0)
+            rc = schema_check(schema, path, e);
+        free(schema);
+    }
     if (rc == 0)
         rc = doc_builder_new(o->cfg, &u.builder, e);
     if (rc < 0)

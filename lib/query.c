@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "schema.h"
 #include "text.h"
 
@@ -25,17 +26,41 @@ static const struct {
     {"task", PFX_TASK},     {"abstract", PFX_ABSTRACT},
     {"readme", PFX_README}, {"venue", PFX_VENUE},
 };
+#define N_FIELDS (sizeof(field_prefixes) / sizeof(field_prefixes[0]))
 
-int query_parser_new(const char *lang, xs_qparser **out, struct err *e)
+/* The weight of each field of field_prefixes, in the same order. */
+static void field_weights(const struct config *c, double *w)
 {
+    const unsigned byfield[N_FIELDS] = {
+        c->weight_title,   c->weight_authors, c->weight_tasks,
+        c->weight_abstract, c->weight_readme, c->weight_venue,
+    };
+
+    for (size_t i = 0; i < N_FIELDS; i++)
+        w[i] = byfield[i];
+}
+
+int query_parser_new(const char *lang, const struct config *c,
+                     xs_qparser **out, struct err *e)
+{
+    const char *prefixes[N_FIELDS];
+    double weights[N_FIELDS];
+    size_t n = 0;
     xs_qparser *qp;
     int rc = xs_qparser_new(lang, &qp, e);
 
-    for (size_t i = 0; rc == 0 && i < sizeof(field_prefixes) /
-                                          sizeof(field_prefixes[0]);
-         i++)
+    field_weights(c, weights);
+    for (size_t i = 0; rc == 0 && i < N_FIELDS; i++) {
         rc = xs_qparser_add_prefix(qp, field_prefixes[i].field,
                                    field_prefixes[i].prefix, e);
+        /* A field weighted 0 is left out of plain searches, phrases too. */
+        if (weights[i] > 0) {
+            prefixes[n] = field_prefixes[i].prefix;
+            weights[n++] = weights[i];
+        }
+    }
+    if (rc == 0)
+        rc = xs_qparser_set_phrase_fields(qp, prefixes, weights, n, e);
     if (rc < 0) {
         xs_qparser_free(qp);
         return rc;

@@ -57,3 +57,14 @@ void schema_venue_name(const char *proceeding, char *buf, size_t cap)
         n -= 5;
     snprintf(buf, cap, "%.*s", (int)n, proceeding ? proceeding : "");
 }
+
+int schema_check(const char *version, const char *path, struct err *e)
+{
+    if (version && strcmp(version, SCHEMA_VERSION) == 0)
+        return 0;
+    return err_set(e, ERR_FORMAT,
+                   "%s: index layout version %s, this program reads version "
+                   "%s; rebuild it with 'pwc-index build'",
+                   path, version && *version ? version : "unknown",
+                   SCHEMA_VERSION);
+}

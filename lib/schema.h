@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 /* Free-text prefixes, one per field (Xapian's conventions where they
  * exist). Unprefixed terms hold every field, weighted. */
 #define PFX_TITLE    "S"
@@ -46,6 +48,13 @@ enum {
     SLOT_YEAR_TEXT = 9 /* "2019" (facet) */
 };
 
+/*
+ * Version of this layout, kept in each index's "schema" metadata. Readers
+ * and updaters refuse an index of another version rather than miss terms
+ * it spells differently. 2: unprefixed terms without positions.
+ */
+#define SCHEMA_VERSION "2"
+
 /* Longest term Xapian's glass backend stores, with room to spare. */
 #define TERM_MAX 240
 
@@ -56,6 +65,10 @@ enum {
  */
 size_t schema_filter_term(const char *prefix, const char *value, char *buf,
                           size_t cap);
+
+/* 0 when version (an index's "schema" metadata, NULL or "" if missing)
+ * is SCHEMA_VERSION; otherwise ERR_FORMAT saying to rebuild path. */
+int schema_check(const char *version, const char *path, struct err *e);
 
 /* The venue name of a proceeding: "CVPR 2019" -> "CVPR"; written to buf. */
 void schema_venue_name(const char *proceeding, char *buf, size_t cap);

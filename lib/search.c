@@ -136,7 +136,7 @@ uint64_t searcher_version(const struct searcher *s)
 
 static int open_db(struct searcher *s, struct err *e)
 {
-    char *lang = NULL;
+    char *lang = NULL, *schema = NULL;
     xs_db *db = NULL;
     xs_qparser *qp = NULL;
     int rc;
@@ -145,11 +145,16 @@ static int open_db(struct searcher *s, struct err *e)
     read_stub(s->read_path, s->stub, sizeof(s->stub));
     rc = xs_db_open(s->read_path, &db, e);
     if (rc == 0)
+        rc = xs_db_get_metadata(db, "schema", &schema, e);
+    if (rc == 0)
+        rc = schema_check(schema, s->read_path, e);
+    free(schema);
+    if (rc == 0)
         rc = xs_db_get_metadata(db, "language", &lang, e);
     if (rc == 0) {
         snprintf(s->lang, sizeof(s->lang), "%s",
                  lang && *lang ? lang : s->cfg->language);
-        rc = query_parser_new(s->lang, &qp, e);
+        rc = query_parser_new(s->lang, s->cfg, &qp, e);
     }
     free(lang);
     if (rc < 0) {

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -225,9 +226,18 @@ int xs_wdb_open(const char *path, int flags, xs_wdb **out, struct err *e)
             xflags |= Xapian::DB_NO_SYNC;
         if (flags & XS_WDB_FULL_SYNC)
             xflags |= Xapian::DB_FULL_SYNC;
+        /* Glass rereads a block for nearly every posting it merges into a
+         * growing table; with the largest blocks the parts of a build
+         * come out about a fifth faster. Compaction writes the usual 8 KB
+         * blocks that searching prefers. */
+        int block_size = 0;
+        if (flags & XS_WDB_SCRATCH) {
+            xflags |= Xapian::DB_DANGEROUS;
+            block_size = 65536;
+        }
 
         auto db = std::make_unique<xs_wdb>(
-            xs_wdb{Xapian::WritableDatabase(path, xflags)});
+            xs_wdb{Xapian::WritableDatabase(path, xflags, block_size)});
         /*
          * Closing a WritableDatabase commits, unless a transaction is open,
          * which is then cancelled: that is what makes xs_wdb_free discard.
@@ -447,6 +457,39 @@ int xs_doc_add_term(xs_doc *doc, const char *term, unsigned wdf_inc,
 {
     try {
         doc->doc.add_term(term, wdf_inc);
+        return 0;
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_doc_add_unprefixed(xs_doc *doc, const char *const *prefixes,
+                          const unsigned *weights, size_t n, struct err *e)
+{
+    try {
+        std::vector<std::pair<std::string, Xapian::termcount>> bare;
+
+        for (auto t = doc->doc.termlist_begin(); t != doc->doc.termlist_end();
+             ++t) {
+            const std::string &term = *t;
+            size_t upper = 0;
+
+            while (upper < term.size() && term[upper] >= 'A' &&
+                   term[upper] <= 'Z')
+                upper++;
+            if (upper == 0 || upper == term.size())
+                continue;
+            for (size_t i = 0; i < n; i++)
+                if (term.compare(0, upper, prefixes[i]) == 0 &&
+                    prefixes[i][upper] == '\0') {
+                    bare.emplace_back(term.substr(upper),
+                                      t.get_wdf() * weights[i]);
+                    break;
+                }
+        }
+        /* Added after the walk: the document's term map is what it walks. */
+        for (const auto &b : bare)
+            doc->doc.add_term(b.first, b.second);
         return 0;
     } catch (...) {
         return xs_fail(e);

@@ -90,7 +90,12 @@ enum {
     XS_WDB_CREATE    = 1 << 0, /* create, or overwrite an existing one */
     XS_WDB_OPEN      = 1 << 1, /* open an existing one, fail if absent */
     XS_WDB_NO_SYNC   = 1 << 2, /* skip fsync: for fresh builds swapped in */
-    XS_WDB_FULL_SYNC = 1 << 3  /* fsync harder: for in-place updates */
+    XS_WDB_FULL_SYNC = 1 << 3, /* fsync harder: for in-place updates */
+    /* Write blocks in place (Xapian's DB_DANGEROUS) and make them large:
+     * less I/O, but no reader may open it meanwhile and a writer that dies
+     * leaves it unusable. Only for scratch parts, compacted afterwards and
+     * thrown away on failure. */
+    XS_WDB_SCRATCH   = 1 << 4
 };
 
 /* ERR_LOCKED when another writer holds the database. */
@@ -141,6 +146,14 @@ int xs_doc_add_term(xs_doc *doc, const char *term, unsigned wdf_inc,
                     struct err *e);
 int xs_doc_add_value(xs_doc *doc, unsigned slot, const char *val,
                      size_t len, struct err *e);
+/*
+ * For every term of doc under one of the n prefixes (followed by a
+ * character that is not an upper-case letter), adds the term without
+ * its prefix, with wdf times weights[i] and no positions: the plain-word
+ * copy of fields tokenized once under their prefixes.
+ */
+int xs_doc_add_unprefixed(xs_doc *doc, const char *const *prefixes,
+                          const unsigned *weights, size_t n, struct err *e);
 
 /*
  * Encodes d so that byte order of encodings is numeric order (Xapian's
@@ -199,6 +212,14 @@ int xs_qparser_add_prefix(xs_qparser *qp, const char *field,
 /* Maps "field:" to a boolean (filter) term prefix. */
 int xs_qparser_add_boolean_prefix(xs_qparser *qp, const char *field,
                                   const char *prefix, struct err *e);
+/*
+ * Unprefixed terms carry no positions: a phrase (or NEAR) of plain words
+ * is searched in each of these n field prefixes instead, the matches in a
+ * field scaled by its weight. Replaces any earlier list.
+ */
+int xs_qparser_set_phrase_fields(xs_qparser *qp, const char *const *prefixes,
+                                 const double *weights, size_t n,
+                                 struct err *e);
 /* Makes plain words all required (and_op non-zero) or optional (the
  * default, Xapian's OP_OR). */
 void xs_qparser_set_default_and(xs_qparser *qp, int and_op);

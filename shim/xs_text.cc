@@ -14,6 +14,7 @@ struct xs_indexer {
 
 struct xs_qparser {
     Xapian::QueryParser qp;
+    std::vector<xs_phrase_field> phrase_fields;
 };
 
 /* ---- indexing text ------------------------------------------------- */
@@ -184,7 +185,8 @@ int xs_qparser_parse(xs_qparser *qp, const char *text, unsigned flags,
     try {
         *out = nullptr;
         auto q = std::make_unique<xs_query>();
-        q->q = qp->qp.parse_query(text, xapian_flags(flags));
+        q->q = xs_spread_phrases(qp->qp.parse_query(text, xapian_flags(flags)),
+                                 qp->phrase_fields);
         *out = q.release();
         return 0;
     } catch (...) {
@@ -198,6 +200,23 @@ int xs_qparser_corrected(xs_qparser *qp, char **out, struct err *e)
         *out = nullptr;
         return xs_copy_out(qp->qp.get_corrected_query_string(), out, nullptr,
                            e);
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_qparser_set_phrase_fields(xs_qparser *qp, const char *const *prefixes,
+                                 const double *weights, size_t n,
+                                 struct err *e)
+{
+    try {
+        std::vector<xs_phrase_field> fields;
+
+        fields.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            fields.push_back({prefixes[i], weights[i]});
+        qp->phrase_fields.swap(fields);
+        return 0;
     } catch (...) {
         return xs_fail(e);
     }

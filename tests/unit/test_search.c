@@ -20,6 +20,7 @@
 #include "crawl.h"
 #include "indexdir.h"
 #include "paperdoc.h"
+#include "schema.h"
 #include "search.h"
 #include "xs.h"
 
@@ -108,6 +109,7 @@ static void build_index(void)
     index_gen_path(index_dir, 1, 0, path, sizeof(path));
     assert_int_equal(xs_wdb_open(path, XS_WDB_CREATE, &db, &e), 0);
     assert_int_equal(xs_wdb_set_metadata(db, "language", "english", &e), 0);
+    assert_int_equal(xs_wdb_set_metadata(db, "schema", SCHEMA_VERSION, &e), 0);
     assert_int_equal(doc_builder_new(&cfg, &b, &e), 0);
     doc_builder_set_spelling_db(b, db);
     for (size_t i = 0; i < sizeof(papers) / sizeof(papers[0]); i++) {
@@ -304,6 +306,43 @@ static void search_should_support_query_syntax(void **state)
     assert_finds("task:translation", "1706.03762", 1);
     assert_finds("\"attention is all you need\"", "1706.03762", 1);
     assert_finds("\"all is attention\"", "1706.03762", 0);
+}
+
+static void search_should_match_phrases_within_one_field(void **state)
+{
+    (void)state;
+    /* The title ends "graph networks", the abstract starts with them. */
+    assert_finds("\"networks graph\"", "1806.01261", 0);
+    assert_finds("\"generalize message passing\"", "1806.01261", 1);
+    assert_finds("\"message generalize\"", "1806.01261", 0);
+    assert_finds("title:\"learnable engines\"", "graphnets-b", 1);
+    assert_finds("abstract:\"learnable engines\"", "graphnets-b", 0);
+    assert_finds("abstract:\"networks for physics\"", "graphnets-b", 1);
+    assert_finds("graph NEAR physics", "graphnets-b", 1);
+    assert_finds("graph NEAR vaswani", "1706.03762", 0);
+    /* A phrase in the title outranks the same phrase in an abstract. */
+    assert_first("\"graph networks\"", "graphnets-b");
+}
+
+static void search_should_refuse_an_index_of_another_layout(void **state)
+{
+    char old_dir[192], path[256];
+    struct searcher *s = NULL;
+    struct err e = {0, ""};
+    xs_wdb *db = NULL;
+
+    (void)state;
+    snprintf(old_dir, sizeof(old_dir), "%s/old-index", dir);
+    mkdir(old_dir, 0755);
+    index_gen_path(old_dir, 1, 0, path, sizeof(path));
+    assert_int_equal(xs_wdb_open(path, XS_WDB_CREATE, &db, &e), 0);
+    assert_int_equal(xs_wdb_set_metadata(db, "schema", "1", &e), 0);
+    assert_int_equal(xs_wdb_commit(db, &e), 0);
+    xs_wdb_free(db);
+    assert_int_equal(index_publish(old_dir, 1, &e), 0);
+    assert_int_equal(searcher_open(old_dir, &cfg, &s, &e), ERR_FORMAT);
+    assert_non_null(strstr(e.msg, "layout version 1"));
+    assert_non_null(strstr(e.msg, "pwc-index build"));
 }
 
 static void search_should_never_fail_on_broken_syntax(void **state)
@@ -550,6 +589,8 @@ int main(void)
         cmocka_unit_test(search_should_fold_accents),
         cmocka_unit_test(search_should_find_arxiv_ids_in_any_spelling),
         cmocka_unit_test(search_should_support_query_syntax),
+        cmocka_unit_test(search_should_match_phrases_within_one_field),
+        cmocka_unit_test(search_should_refuse_an_index_of_another_layout),
         cmocka_unit_test(search_should_never_fail_on_broken_syntax),
         cmocka_unit_test(search_should_cap_wildcards_and_terms),
         cmocka_unit_test(search_should_echo_invalid_utf8_repaired),
