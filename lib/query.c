@@ -110,6 +110,35 @@ static void cap_wildcards(char *s, unsigned max)
             *p = ' ';
 }
 
+static int is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || isalnum(c);
+}
+
+/*
+ * "fine-tuning", "GPT-2", "vision/language": Xapian reads a word joined by
+ * '-' or '/' as a phrase, which here means a positional check in every
+ * field. The parts as plain words are cheap and find the same papers:
+ * the compound is indexed as those words, side by side. Words with a field
+ * prefix ("title:self-attention") keep their phrase.
+ */
+static void loosen_compounds(char *s)
+{
+    int field_word = 0;
+
+    for (char *p = s; *p; p++) {
+        if (isspace((unsigned char)*p) || *p == '"' || *p == '(') {
+            field_word = 0;
+        } else if (*p == ':') {
+            field_word = 1;
+        } else if ((*p == '-' || *p == '/') && !field_word && p > s &&
+                   is_word_byte((unsigned char)p[-1]) &&
+                   is_word_byte((unsigned char)p[1])) {
+            *p = ' ';
+        }
+    }
+}
+
 /* The last resort: letters, digits and spaces only. */
 static void strip_symbols(char *s)
 {
@@ -196,6 +225,7 @@ static int text_query(xs_qparser *qp, const struct search_req *r,
     has_id = arxiv_find(text, arxiv, sizeof(arxiv), &start, &end);
     if (has_id)
         memset(text + start, ' ', end - start);
+    loosen_compounds(text);
     cap_words(text, lim->max_terms);
     cap_wildcards(text, lim->max_wildcards);
     *has_text = 1;

@@ -11,9 +11,65 @@
 #include <new>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace
 {
+
+/*
+ * Stems already computed, by word: open addressing over a power-of-two
+ * table, so a lookup costs a hash and a compare or two. Snippets stem
+ * every word of every abstract shown, indexing every word of the crawl,
+ * and a node-based map spent more time finding a stem than libstemmer
+ * spends computing one for a short word.
+ */
+class StemCache
+{
+  public:
+    StemCache() : slots_(CAPACITY) {}
+
+    const std::string *find(const std::string &word, size_t hash) const
+    {
+        for (size_t i = hash & MASK;; i = (i + 1) & MASK) {
+            const Slot &s = slots_[i];
+            if (!s.used)
+                return nullptr;
+            if (s.hash == hash && s.word == word)
+                return &s.stem;
+        }
+    }
+
+    /* Keeps memory flat: a full cache starts again from empty. */
+    void put(const std::string &word, size_t hash, const std::string &stem)
+    {
+        if (used_ >= MAX_FILL) {
+            for (Slot &s : slots_)
+                s.used = false;
+            used_ = 0;
+        }
+        size_t i = hash & MASK;
+        while (slots_[i].used)
+            i = (i + 1) & MASK;
+        Slot &s = slots_[i];
+        s.word = word;
+        s.stem = stem;
+        s.hash = hash;
+        s.used = true;
+        used_++;
+    }
+
+  private:
+    static constexpr size_t CAPACITY = 1 << 17;
+    static constexpr size_t MASK = CAPACITY - 1;
+    static constexpr size_t MAX_FILL = 100000; /* of 131,072 */
+    struct Slot {
+        std::string word, stem;
+        size_t hash = 0;
+        bool used = false;
+    };
+    std::vector<Slot> slots_;
+    size_t used_ = 0;
+};
 
 class SnowballStem : public Xapian::StemImplementation
 {
@@ -34,16 +90,16 @@ class SnowballStem : public Xapian::StemImplementation
     SnowballStem(const SnowballStem &) = delete;
     SnowballStem &operator=(const SnowballStem &) = delete;
 
-    /*
-     * Words repeat a great deal (indexing a crawl, snippets of ten
-     * abstracts), so stems are remembered, up to a bound that keeps a
-     * long-lived stemmer's memory flat.
-     */
     std::string operator()(const std::string &word) override
     {
-        auto hit = cache_.find(word);
-        if (hit != cache_.end())
-            return hit->second;
+        /* Long words are rare and would let a client's queries fill the
+         * cache with up to max_query_bytes per entry. */
+        const bool cacheable = word.size() <= CACHE_WORD_MAX;
+        const size_t hash = cacheable ? std::hash<std::string>{}(word) : 0;
+
+        if (cacheable)
+            if (const std::string *hit = cache_.find(word, hash))
+                return *hit;
         const sb_symbol *s = sb_stemmer_stem(
             st_, reinterpret_cast<const sb_symbol *>(word.data()),
             static_cast<int>(word.size()));
@@ -52,13 +108,8 @@ class SnowballStem : public Xapian::StemImplementation
             throw std::bad_alloc();
         std::string stem(reinterpret_cast<const char *>(s),
                          sb_stemmer_length(st_));
-        /* Long words are rare and would let a client's queries fill
-         * the cache with up to max_query_bytes per entry. */
-        if (word.size() > CACHE_WORD_MAX)
-            return stem;
-        if (cache_.size() >= CACHE_MAX)
-            cache_.clear();
-        cache_.emplace(word, stem);
+        if (cacheable)
+            cache_.put(word, hash, stem);
         return stem;
     }
 
@@ -68,10 +119,9 @@ class SnowballStem : public Xapian::StemImplementation
     }
 
   private:
-    static constexpr size_t CACHE_MAX = 100000;
     static constexpr size_t CACHE_WORD_MAX = 64; /* bytes */
     struct sb_stemmer *st_;
-    std::unordered_map<std::string, std::string> cache_;
+    StemCache cache_;
     std::string lang_;
 };
 
