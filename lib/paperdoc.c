@@ -1,10 +1,10 @@
 /*
  * Document building. Every field is folded (accents, compatibility forms)
  * before Xapian tokenizes it, exactly as queries are, and indexed twice:
- * under its field prefix with positions, for "title:" queries and for
- * phrases, and unprefixed with the field's weight but no positions, for
- * plain words. Positions cost more to build than anything else in the
- * index, and plain words never need them (see xs_qparser_set_phrase_fields).
+ * unprefixed with the field's weight, for plain words and phrases, and
+ * under its field prefix for "title:" style queries. Word positions are
+ * the costliest part of an index to build, so the long fields' prefixed
+ * copies go without them (see schema_field_positions).
  */
 #include "paperdoc.h"
 
@@ -110,10 +110,14 @@ void paper_uid(const struct paper *p, char *buf, size_t cap)
     snprintf(buf, cap, "%s", p->arxiv_id ? p->arxiv_id : p->id);
 }
 
-/* Indexes one field under its prefix, with positions; the plain-word
- * copy comes from add_plain_words() once the document is complete. */
+/*
+ * Indexes one field twice: unprefixed with the field's weight and with
+ * positions, for plain words and phrases; and under its prefix for field
+ * queries, with positions only where schema_field_positions() says.
+ */
 static int index_field(struct doc_builder *b, const char *text,
-                       const char *prefix, size_t max, struct err *e)
+                       const char *prefix, unsigned weight, size_t max,
+                       struct err *e)
 {
     char *folded = NULL;
     size_t len = 0;
@@ -126,31 +130,17 @@ static int index_field(struct doc_builder *b, const char *text,
         return rc;
     if (max && len > max)
         len = max;
-    rc = xs_indexer_index_text(b->ix, folded, len, 1, prefix, 1, e);
+    rc = xs_indexer_index_text(b->ix, folded, len, 1, prefix,
+                               schema_field_positions(prefix), e);
+    if (rc == 0 && weight) {
+        /* The gap keeps a phrase from running from one field (or one
+         * author) into the next. */
+        xs_indexer_skip_positions(b->ix, FIELD_GAP);
+        rc = xs_indexer_index_text(b->ix, folded, len, weight, "", 1, e);
+    }
     xs_indexer_skip_positions(b->ix, FIELD_GAP);
     free(folded);
     return rc;
-}
-
-/* The unprefixed, weighted copy of every text field, without positions. */
-static int add_plain_words(struct doc_builder *b, struct err *e)
-{
-    const struct config *c = b->cfg;
-    const char *all[] = {PFX_TITLE,  PFX_ABSTRACT, PFX_AUTHOR,
-                         PFX_TASK,   PFX_VENUE,    PFX_README};
-    const unsigned all_w[] = {c->weight_title, c->weight_abstract,
-                              c->weight_authors, c->weight_tasks,
-                              c->weight_venue, c->weight_readme};
-    const char *prefixes[6];
-    unsigned weights[6];
-    size_t n = 0;
-
-    for (size_t i = 0; i < 6; i++)
-        if (all_w[i]) {
-            prefixes[n] = all[i];
-            weights[n++] = all_w[i];
-        }
-    return xs_doc_add_unprefixed(b->doc, prefixes, weights, n, e);
 }
 
 static int add_filter(xs_doc *doc, const char *prefix, const char *value,
@@ -320,7 +310,8 @@ static int index_readmes(struct doc_builder *b, const struct impl **impls,
             char *copy = strndup(r->text, len);
             if (!copy)
                 return err_set(e, ERR_NOMEM, "out of memory");
-            rc = index_field(b, copy, PFX_README, 0, e);
+            rc = index_field(b, copy, PFX_README, b->cfg->weight_readme, 0,
+                             e);
             free(copy);
         }
         budget -= len;
@@ -383,15 +374,17 @@ static int index_dates(struct doc_builder *b, const struct paper *p,
 static int index_meta(struct doc_builder *b, const struct paper *p,
                       struct err *e)
 {
+    const struct config *c = b->cfg;
     char venue[256], tasks[2048];
     size_t tlen = 0;
     int rc = 0;
 
     for (size_t i = 0; i < p->n_authors && rc == 0; i++)
-        rc = index_field(b, p->authors[i], PFX_AUTHOR, 0, e);
+        rc = index_field(b, p->authors[i], PFX_AUTHOR, c->weight_authors, 0,
+                         e);
     tasks[0] = '\0';
     for (size_t i = 0; i < p->n_tasks && rc == 0; i++) {
-        rc = index_field(b, p->tasks[i], PFX_TASK, 0, e);
+        rc = index_field(b, p->tasks[i], PFX_TASK, c->weight_tasks, 0, e);
         if (rc == 0)
             rc = add_filter(b->doc, PFX_TASK_EXACT, p->tasks[i], e);
         if (tlen + strlen(p->tasks[i]) + 2 < sizeof(tasks))
@@ -403,7 +396,7 @@ static int index_meta(struct doc_builder *b, const struct paper *p,
         rc = add_value_str(b->doc, SLOT_TASKS, tasks, e);
     if (rc == 0 && p->venue) {
         schema_venue_name(p->venue, venue, sizeof(venue));
-        rc = index_field(b, p->venue, PFX_VENUE, 0, e);
+        rc = index_field(b, p->venue, PFX_VENUE, c->weight_venue, 0, e);
         if (rc == 0)
             rc = add_filter(b->doc, PFX_VENUE_NAME, venue, e);
         if (rc == 0)
@@ -440,6 +433,7 @@ int doc_builder_paper(struct doc_builder *b, const struct paper *p,
                       const struct code_index *ci, xs_doc **doc,
                       struct doc_info *info, struct err *e)
 {
+    const struct config *c = b->cfg;
     const struct impl *const *found;
     const struct impl **impls = NULL;
     size_t n = 0;
@@ -462,13 +456,14 @@ int doc_builder_paper(struct doc_builder *b, const struct paper *p,
     if (rc == 0)
         rc = xs_doc_add_term(b->doc, PFX_KIND "paper", 0, e);
     if (rc == 0)
-        rc = index_field(b, p->title, PFX_TITLE, 0, e);
+        rc = index_field(b, p->title, PFX_TITLE, c->weight_title, 0, e);
     if (rc == 0)
         rc = add_spelling(b, p->title, e);
     if (rc == 0)
         rc = suggest_add_terms(b->doc, p, e);
     if (rc == 0)
-        rc = index_field(b, p->abstract, PFX_ABSTRACT, 0, e);
+        rc = index_field(b, p->abstract, PFX_ABSTRACT, c->weight_abstract,
+                         0, e);
     if (rc == 0)
         rc = index_meta(b, p, e);
     if (rc == 0)
@@ -477,8 +472,6 @@ int doc_builder_paper(struct doc_builder *b, const struct paper *p,
         rc = index_impls(b, impls, n, root, e);
     if (rc == 0 && ci)
         rc = index_readmes(b, impls, n, ci, root, &info->has_readme, e);
-    if (rc == 0)
-        rc = add_plain_words(b, e);
     free(impls);
     if (rc < 0) {
         cJSON_Delete(root);
@@ -535,7 +528,7 @@ int doc_builder_repo(struct doc_builder *b, const struct readme *r,
     if (rc == 0)
         rc = xs_doc_add_term(b->doc, PFX_KIND "repo", 0, e);
     if (rc == 0)
-        rc = index_field(b, title, PFX_TITLE, 0, e);
+        rc = index_field(b, title, PFX_TITLE, b->cfg->weight_title, 0, e);
     if (rc == 0)
         rc = index_impls(b, impls, 1, root, e);
     if (rc == 0) {
@@ -544,11 +537,9 @@ int doc_builder_repo(struct doc_builder *b, const struct readme *r,
         if (head)
             cJSON_AddStringToObject(root, "readme", head);
         free(head);
-        rc = index_field(b, r->text, PFX_README, b->cfg->readme_max_bytes,
-                         e);
+        rc = index_field(b, r->text, PFX_README, b->cfg->weight_readme,
+                         b->cfg->readme_max_bytes, e);
     }
-    if (rc == 0)
-        rc = add_plain_words(b, e);
     if (rc < 0) {
         cJSON_Delete(root);
         return rc;

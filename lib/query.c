@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "schema.h"
 #include "text.h"
 
@@ -26,41 +25,19 @@ static const struct {
     {"task", PFX_TASK},     {"abstract", PFX_ABSTRACT},
     {"readme", PFX_README}, {"venue", PFX_VENUE},
 };
-#define N_FIELDS (sizeof(field_prefixes) / sizeof(field_prefixes[0]))
 
-/* The weight of each field of field_prefixes, in the same order. */
-static void field_weights(const struct config *c, double *w)
+int query_parser_new(const char *lang, xs_qparser **out, struct err *e)
 {
-    const unsigned byfield[N_FIELDS] = {
-        c->weight_title,   c->weight_authors, c->weight_tasks,
-        c->weight_abstract, c->weight_readme, c->weight_venue,
-    };
-
-    for (size_t i = 0; i < N_FIELDS; i++)
-        w[i] = byfield[i];
-}
-
-int query_parser_new(const char *lang, const struct config *c,
-                     xs_qparser **out, struct err *e)
-{
-    const char *prefixes[N_FIELDS];
-    double weights[N_FIELDS];
-    size_t n = 0;
     xs_qparser *qp;
     int rc = xs_qparser_new(lang, &qp, e);
 
-    field_weights(c, weights);
-    for (size_t i = 0; rc == 0 && i < N_FIELDS; i++) {
+    for (size_t i = 0; rc == 0 && i < sizeof(field_prefixes) /
+                                          sizeof(field_prefixes[0]);
+         i++)
         rc = xs_qparser_add_prefix(qp, field_prefixes[i].field,
                                    field_prefixes[i].prefix, e);
-        /* A field weighted 0 is left out of plain searches, phrases too. */
-        if (weights[i] > 0) {
-            prefixes[n] = field_prefixes[i].prefix;
-            weights[n++] = weights[i];
-        }
-    }
     if (rc == 0)
-        rc = xs_qparser_set_phrase_fields(qp, prefixes, weights, n, e);
+        rc = xs_qparser_set_positionless(qp, schema_positionless, e);
     if (rc < 0) {
         xs_qparser_free(qp);
         return rc;
@@ -108,35 +85,6 @@ static void cap_wildcards(char *s, unsigned max)
     for (char *p = s; *p; p++)
         if (*p == '*' && seen++ >= max)
             *p = ' ';
-}
-
-static int is_word_byte(unsigned char c)
-{
-    return c >= 0x80 || isalnum(c);
-}
-
-/*
- * "fine-tuning", "GPT-2", "vision/language": Xapian reads a word joined by
- * '-' or '/' as a phrase, which here means a positional check in every
- * field. The parts as plain words are cheap and find the same papers:
- * the compound is indexed as those words, side by side. Words with a field
- * prefix ("title:self-attention") keep their phrase.
- */
-static void loosen_compounds(char *s)
-{
-    int field_word = 0;
-
-    for (char *p = s; *p; p++) {
-        if (isspace((unsigned char)*p) || *p == '"' || *p == '(') {
-            field_word = 0;
-        } else if (*p == ':') {
-            field_word = 1;
-        } else if ((*p == '-' || *p == '/') && !field_word && p > s &&
-                   is_word_byte((unsigned char)p[-1]) &&
-                   is_word_byte((unsigned char)p[1])) {
-            *p = ' ';
-        }
-    }
 }
 
 /* The last resort: letters, digits and spaces only. */
@@ -225,7 +173,6 @@ static int text_query(xs_qparser *qp, const struct search_req *r,
     has_id = arxiv_find(text, arxiv, sizeof(arxiv), &start, &end);
     if (has_id)
         memset(text + start, ' ', end - start);
-    loosen_compounds(text);
     cap_words(text, lim->max_terms);
     cap_wildcards(text, lim->max_wildcards);
     *has_text = 1;

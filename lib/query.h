@@ -12,12 +12,8 @@
 #include "search.h"
 #include "xs.h"
 
-struct config;
-
-/* Sets up a query parser for stemming language lang with our field
- * prefixes, phrases searched per field with c's field weights. */
-int query_parser_new(const char *lang, const struct config *c,
-                     xs_qparser **out, struct err *e);
+/* Sets up a query parser with our field prefixes. */
+int query_parser_new(const char *lang, xs_qparser **out, struct err *e);
 
 enum query_mode {
     QUERY_ALL_WORDS, /* plain words must all match */

@@ -68,3 +68,13 @@ int schema_check(const char *version, const char *path, struct err *e)
                    path, version && *version ? version : "unknown",
                    SCHEMA_VERSION);
 }
+
+const char *const schema_positionless[] = {PFX_ABSTRACT, PFX_README, NULL};
+
+int schema_field_positions(const char *prefix)
+{
+    for (size_t i = 0; schema_positionless[i]; i++)
+        if (strcmp(prefix, schema_positionless[i]) == 0)
+            return 0;
+    return 1;
+}

@@ -51,9 +51,10 @@ enum {
 /*
  * Version of this layout, kept in each index's "schema" metadata. Readers
  * and updaters refuse an index of another version rather than miss terms
- * it spells differently. 2: unprefixed terms without positions.
+ * it spells differently. 3: the abstract and README copies under their
+ * prefixes have no positions.
  */
-#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION "3"
 
 /* Longest term Xapian's glass backend stores, with room to spare. */
 #define TERM_MAX 240
@@ -65,6 +66,17 @@ enum {
  */
 size_t schema_filter_term(const char *prefix, const char *value, char *buf,
                           size_t cap);
+
+/*
+ * Whether the terms of a field prefix carry word positions. Every word is
+ * positioned once in the unprefixed copy; the prefixed copies of the long
+ * fields (abstract, README) are not, which saves a third of the build.
+ * A phrase in one of them is the unprefixed phrase, restricted to papers
+ * with all its words in that field.
+ */
+int schema_field_positions(const char *prefix);
+/* The prefixes schema_field_positions() says no to, NULL-terminated. */
+extern const char *const schema_positionless[];
 
 /* 0 when version (an index's "schema" metadata, NULL or "" if missing)
  * is SCHEMA_VERSION; otherwise ERR_FORMAT saying to rebuild path. */

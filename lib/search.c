@@ -154,7 +154,7 @@ static int open_db(struct searcher *s, struct err *e)
     if (rc == 0) {
         snprintf(s->lang, sizeof(s->lang), "%s",
                  lang && *lang ? lang : s->cfg->language);
-        rc = query_parser_new(s->lang, s->cfg, &qp, e);
+        rc = query_parser_new(s->lang, &qp, e);
     }
     free(lang);
     if (rc < 0) {

@@ -463,39 +463,6 @@ int xs_doc_add_term(xs_doc *doc, const char *term, unsigned wdf_inc,
     }
 }
 
-int xs_doc_add_unprefixed(xs_doc *doc, const char *const *prefixes,
-                          const unsigned *weights, size_t n, struct err *e)
-{
-    try {
-        std::vector<std::pair<std::string, Xapian::termcount>> bare;
-
-        for (auto t = doc->doc.termlist_begin(); t != doc->doc.termlist_end();
-             ++t) {
-            const std::string &term = *t;
-            size_t upper = 0;
-
-            while (upper < term.size() && term[upper] >= 'A' &&
-                   term[upper] <= 'Z')
-                upper++;
-            if (upper == 0 || upper == term.size())
-                continue;
-            for (size_t i = 0; i < n; i++)
-                if (term.compare(0, upper, prefixes[i]) == 0 &&
-                    prefixes[i][upper] == '\0') {
-                    bare.emplace_back(term.substr(upper),
-                                      t.get_wdf() * weights[i]);
-                    break;
-                }
-        }
-        /* Added after the walk: the document's term map is what it walks. */
-        for (const auto &b : bare)
-            doc->doc.add_term(b.first, b.second);
-        return 0;
-    } catch (...) {
-        return xs_fail(e);
-    }
-}
-
 int xs_doc_add_value(xs_doc *doc, unsigned slot, const char *val, size_t len,
                      struct err *e)
 {

@@ -146,14 +146,7 @@ int xs_doc_add_term(xs_doc *doc, const char *term, unsigned wdf_inc,
                     struct err *e);
 int xs_doc_add_value(xs_doc *doc, unsigned slot, const char *val,
                      size_t len, struct err *e);
-/*
- * For every term of doc under one of the n prefixes (followed by a
- * character that is not an upper-case letter), adds the term without
- * its prefix, with wdf times weights[i] and no positions: the plain-word
- * copy of fields tokenized once under their prefixes.
- */
-int xs_doc_add_unprefixed(xs_doc *doc, const char *const *prefixes,
-                          const unsigned *weights, size_t n, struct err *e);
+
 
 /*
  * Encodes d so that byte order of encodings is numeric order (Xapian's
@@ -213,13 +206,13 @@ int xs_qparser_add_prefix(xs_qparser *qp, const char *field,
 int xs_qparser_add_boolean_prefix(xs_qparser *qp, const char *field,
                                   const char *prefix, struct err *e);
 /*
- * Unprefixed terms carry no positions: a phrase (or NEAR) of plain words
- * is searched in each of these n field prefixes instead, the matches in a
- * field scaled by its weight. Replaces any earlier list.
+ * Prefixes (NULL-terminated) whose terms were indexed without positions:
+ * a phrase or NEAR under one of them is matched on the unprefixed terms,
+ * restricted to documents with all its words under the prefix. Replaces
+ * any earlier list.
  */
-int xs_qparser_set_phrase_fields(xs_qparser *qp, const char *const *prefixes,
-                                 const double *weights, size_t n,
-                                 struct err *e);
+int xs_qparser_set_positionless(xs_qparser *qp, const char *const *prefixes,
+                                struct err *e);
 /* Makes plain words all required (and_op non-zero) or optional (the
  * default, Xapian's OP_OR). */
 void xs_qparser_set_default_and(xs_qparser *qp, int and_op);

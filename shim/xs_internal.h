@@ -35,19 +35,14 @@ struct xs_query {
  * language libstemmer does not know.
  */
 Xapian::Stem xs_make_stem(const char *lang);
-/* A field that phrases of unprefixed words are searched in instead. */
-struct xs_phrase_field {
-    std::string prefix;
-    double weight;
-};
-
 /*
- * q with every PHRASE or NEAR of unprefixed terms replaced by an OR of the
- * same phrase in each field, scaled by the field's weight; q itself when
- * fields is empty or q holds no such phrase.
+ * q with every PHRASE or NEAR whose terms all carry one of the positionless
+ * prefixes replaced by the phrase over the unprefixed terms, filtered by
+ * the prefixed ones; q itself when there is none.
  */
-Xapian::Query xs_spread_phrases(const Xapian::Query &q,
-                                const std::vector<xs_phrase_field> &fields);
+Xapian::Query
+xs_positionless_phrases(const Xapian::Query &q,
+                        const std::vector<std::string> &positionless);
 
 /* The calling thread's stemmer for lang, made on first use and kept. */
 Xapian::Stem xs_thread_stem(const char *lang);

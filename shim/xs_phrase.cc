@@ -1,10 +1,11 @@
 /*
- * Phrases searched field by field. Unprefixed terms, which plain words
- * search, are indexed without positions: positions are the costliest part
- * of an index to build, and a phrase should not run from the end of a
- * title into the start of an abstract anyway. Field-prefixed terms keep
- * their positions, so a phrase of unprefixed words becomes one phrase per
- * field, each scaled by the field's weight, ORed together.
+ * Phrases in fields whose terms carry no positions. Every word is
+ * positioned once, in the unprefixed copy of its field; the prefixed
+ * copies of long fields are not, since positions are the costliest part
+ * of an index to build. A phrase under such a prefix becomes the same
+ * phrase over unprefixed terms, filtered to documents that have every
+ * word of it under the prefix: exact unless the phrase occurs in another
+ * field while its words are scattered through this one.
  */
 #include "xs_internal.h"
 
@@ -14,12 +15,22 @@
 namespace
 {
 
-bool is_unprefixed_term(const Xapian::Query &q)
+/* The prefix of term, if it is one of positionless, else nullptr. */
+const std::string *positionless_prefix(
+    const Xapian::Query &q, const std::vector<std::string> &positionless)
 {
     if (q.get_type() != Xapian::Query::LEAF_TERM)
-        return false;
+        return nullptr;
     const std::string t = *q.get_terms_begin();
-    return !t.empty() && !(t[0] >= 'A' && t[0] <= 'Z');
+    size_t upper = 0;
+
+    while (upper < t.size() && t[upper] >= 'A' && t[upper] <= 'Z')
+        upper++;
+    for (const std::string &p : positionless)
+        if (upper == p.size() && upper < t.size() &&
+            t.compare(0, upper, p) == 0)
+            return &p;
+    return nullptr;
 }
 
 /*
@@ -43,29 +54,24 @@ Xapian::termcount window_of(const Xapian::Query &q, const char *opname,
     return static_cast<Xapian::termcount>(words);
 }
 
-Xapian::Query spread(const Xapian::Query &q,
-                     const std::vector<xs_phrase_field> &fields,
-                     bool &changed);
-
-Xapian::Query spread_positional(const Xapian::Query &q, const char *opname,
-                                const std::vector<xs_phrase_field> &fields)
+Xapian::Query unprefixed_phrase(const Xapian::Query &q, size_t prefix_len,
+                                const char *opname)
 {
     const size_t n = q.get_num_subqueries();
-    const Xapian::termcount window = window_of(q, opname, n);
-    std::vector<Xapian::Query> per_field;
+    std::vector<Xapian::Query> bare, prefixed;
 
-    per_field.reserve(fields.size());
-    for (const xs_phrase_field &f : fields) {
-        std::vector<Xapian::Query> words;
-        words.reserve(n);
-        for (size_t i = 0; i < n; i++)
-            words.emplace_back(f.prefix + *q.get_subquery(i).get_terms_begin(),
-                               1, static_cast<Xapian::termpos>(i + 1));
-        Xapian::Query one(q.get_type(), words.begin(), words.end(), window);
-        per_field.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, one, f.weight);
+    for (size_t i = 0; i < n; i++) {
+        const Xapian::Query sub = q.get_subquery(i);
+        const std::string t = *sub.get_terms_begin();
+        bare.emplace_back(t.substr(prefix_len), 1,
+                          static_cast<Xapian::termpos>(i + 1));
+        prefixed.push_back(sub);
     }
-    return Xapian::Query(Xapian::Query::OP_OR, per_field.begin(),
-                         per_field.end());
+    Xapian::Query phrase(q.get_type(), bare.begin(), bare.end(),
+                         window_of(q, opname, n));
+    Xapian::Query in_field(Xapian::Query::OP_AND, prefixed.begin(),
+                           prefixed.end());
+    return Xapian::Query(Xapian::Query::OP_FILTER, phrase, in_field);
 }
 
 /* Operators the query parser nests phrases under, which carry no
@@ -87,9 +93,9 @@ bool rebuildable(Xapian::Query::op op)
     }
 }
 
-Xapian::Query spread(const Xapian::Query &q,
-                     const std::vector<xs_phrase_field> &fields,
-                     bool &changed)
+Xapian::Query rewrite(const Xapian::Query &q,
+                      const std::vector<std::string> &positionless,
+                      bool &changed)
 {
     const Xapian::Query::op op = q.get_type();
     const size_t n = q.get_num_subqueries();
@@ -97,12 +103,16 @@ Xapian::Query spread(const Xapian::Query &q,
     if (n == 0)
         return q;
     if (op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR) {
-        for (size_t i = 0; i < n; i++)
-            if (!is_unprefixed_term(q.get_subquery(i)))
+        const std::string *p =
+            positionless_prefix(q.get_subquery(0), positionless);
+        if (!p)
+            return q;
+        for (size_t i = 1; i < n; i++)
+            if (positionless_prefix(q.get_subquery(i), positionless) != p)
                 return q;
         changed = true;
-        return spread_positional(
-            q, op == Xapian::Query::OP_PHRASE ? "PHRASE" : "NEAR", fields);
+        return unprefixed_phrase(
+            q, p->size(), op == Xapian::Query::OP_PHRASE ? "PHRASE" : "NEAR");
     }
     if (!rebuildable(op))
         return q;
@@ -111,7 +121,7 @@ Xapian::Query spread(const Xapian::Query &q,
     bool any = false;
     subs.reserve(n);
     for (size_t i = 0; i < n; i++)
-        subs.push_back(spread(q.get_subquery(i), fields, any));
+        subs.push_back(rewrite(q.get_subquery(i), positionless, any));
     if (!any)
         return q;
     changed = true;
@@ -120,13 +130,14 @@ Xapian::Query spread(const Xapian::Query &q,
 
 } // namespace
 
-Xapian::Query xs_spread_phrases(const Xapian::Query &q,
-                                const std::vector<xs_phrase_field> &fields)
+Xapian::Query
+xs_positionless_phrases(const Xapian::Query &q,
+                        const std::vector<std::string> &positionless)
 {
     bool changed = false;
 
-    if (fields.empty())
+    if (positionless.empty())
         return q;
-    Xapian::Query out = spread(q, fields, changed);
+    Xapian::Query out = rewrite(q, positionless, changed);
     return changed ? out : q;
 }

@@ -14,7 +14,7 @@ struct xs_indexer {
 
 struct xs_qparser {
     Xapian::QueryParser qp;
-    std::vector<xs_phrase_field> phrase_fields;
+    std::vector<std::string> positionless;
 };
 
 /* ---- indexing text ------------------------------------------------- */
@@ -185,8 +185,8 @@ int xs_qparser_parse(xs_qparser *qp, const char *text, unsigned flags,
     try {
         *out = nullptr;
         auto q = std::make_unique<xs_query>();
-        q->q = xs_spread_phrases(qp->qp.parse_query(text, xapian_flags(flags)),
-                                 qp->phrase_fields);
+        q->q = xs_positionless_phrases(
+            qp->qp.parse_query(text, xapian_flags(flags)), qp->positionless);
         *out = q.release();
         return 0;
     } catch (...) {
@@ -205,17 +205,15 @@ int xs_qparser_corrected(xs_qparser *qp, char **out, struct err *e)
     }
 }
 
-int xs_qparser_set_phrase_fields(xs_qparser *qp, const char *const *prefixes,
-                                 const double *weights, size_t n,
-                                 struct err *e)
+int xs_qparser_set_positionless(xs_qparser *qp, const char *const *prefixes,
+                                struct err *e)
 {
     try {
-        std::vector<xs_phrase_field> fields;
+        std::vector<std::string> list;
 
-        fields.reserve(n);
-        for (size_t i = 0; i < n; i++)
-            fields.push_back({prefixes[i], weights[i]});
-        qp->phrase_fields.swap(fields);
+        for (size_t i = 0; prefixes && prefixes[i]; i++)
+            list.emplace_back(prefixes[i]);
+        qp->positionless.swap(list);
         return 0;
     } catch (...) {
         return xs_fail(e);

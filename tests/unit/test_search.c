@@ -318,6 +318,8 @@ static void search_should_match_phrases_within_one_field(void **state)
     assert_finds("title:\"learnable engines\"", "graphnets-b", 1);
     assert_finds("abstract:\"learnable engines\"", "graphnets-b", 0);
     assert_finds("abstract:\"networks for physics\"", "graphnets-b", 1);
+    assert_finds("abstract:\"physics for networks\"", "graphnets-b", 0);
+    assert_finds("readme:\"networks for physics\"", "graphnets-b", 0);
     assert_finds("graph NEAR physics", "graphnets-b", 1);
     assert_finds("graph NEAR vaswani", "1706.03762", 0);
     /* A phrase in the title outranks the same phrase in an abstract. */
