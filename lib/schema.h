@@ -70,7 +70,8 @@ size_t schema_filter_term(const char *prefix, const char *value, char *buf,
 /*
  * Whether the terms of a field prefix carry word positions. Every word is
  * positioned once in the unprefixed copy; the prefixed copies of the long
- * fields (abstract, README) are not, which saves a third of the build.
+ * fields (abstract, README) are not, which saves about a quarter of the
+ * build time.
  * A phrase in one of them is the unprefixed phrase, restricted to papers
  * with all its words in that field.
  */
