@@ -44,6 +44,9 @@ expect_no_grep() {
 expect_eq() {
     if [ "$1" = "$2" ]; then ok; else fail "$3: '$1' != '$2'"; fi
 }
+expect_ne() {
+    if [ "$1" != "$2" ]; then ok; else fail "$3: still '$1'"; fi
+}
 finish() {
     echo "$((checks - failures)) passed, $failures failed"
     [ "$failures" -eq 0 ]

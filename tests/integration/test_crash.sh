@@ -145,7 +145,8 @@ tidy() {
 # kill.py MODE DELAY INDEX LOG CMD...: starts CMD and SIGKILLs it DELAY
 # seconds later (mode build or update), or DELAY seconds after its
 # compaction started (mode merge). Prints "killed PHASE SECONDS" (the
-# phase a build was in) or "exited STATUS MS".
+# phase a build was in: start, index, merge, or published when it had
+# switched CURRENT already) or "exited STATUS MS".
 cat >"$scratch/kill.py" <<'P'
 import os, signal, subprocess, sys, time
 mode, delay, index, log = sys.argv[1:5]
@@ -155,18 +156,25 @@ def gen():
         return int(open(index + "/CURRENT").read().split("gen-")[1])
     except (OSError, IndexError, ValueError):
         return 0
-nxt, t_wall = f"{index}/gen-{gen() + 1:06d}", time.time()
+gen0 = gen()
+nxt, t_wall = f"{index}/gen-{gen0 + 1:06d}", time.time()
 def phase():
     if mode == "update":
         return "update"
+    # The build switched CURRENT and was killed while tidying up.
+    if gen() > gen0:
+        return "published"
     # Compaction writes a new database: the next generation, or anything
-    # but the parts inside the build's .tmp directory.
+    # but the parts inside the build's .tmp directory. What an earlier
+    # killed build left there is older than this run and does not count.
     try:
         if os.stat(nxt).st_ctime >= t_wall:
             return "merge"
     except OSError:
         pass
     try:
+        if os.stat(nxt + ".tmp").st_ctime < t_wall:
+            return "start"
         inside = os.listdir(nxt + ".tmp")
     except OSError:
         return "start"
@@ -184,10 +192,10 @@ while p.poll() is None and time.monotonic() - t1 < delay:
 if p.poll() is not None:
     print("exited", p.returncode, int((time.monotonic() - t0) * 1000))
     sys.exit(0)
-ph = phase()
 p.send_signal(signal.SIGKILL)
 p.wait()
-print("killed", ph, round(time.monotonic() - t0, 2))
+# Read once it is dead: a build may publish between a look and the kill.
+print("killed", phase(), round(time.monotonic() - t0, 2))
 P
 build_cmd=("$bin/indexer/pwc-index" -q build -j 2 "$crawl" "$index")
 # Updates run with a small flush threshold, so that an update which did not
@@ -259,6 +267,13 @@ for op in $schedule; do
         fi
         echo "build: $r"
         case $r in
+        killed\ published*)
+            # Killed after its switch: the new generation is whole, and
+            # answers as the old one did (the crawl is the same).
+            bkills=$((bkills + 1))
+            expect_ne "$(current)" "$before" "build kill $bkills: switched"
+            check_same "build kill $bkills"
+            ;;
         killed*)
             bkills=$((bkills + 1))
             [ "${r#killed merge}" != "$r" ] && merge_kills=$((merge_kills + 1))
