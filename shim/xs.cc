@@ -8,7 +8,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <vector>
 #include <cstring>
 #include <memory>
 #include <new>
