@@ -47,6 +47,16 @@ xs_positionless_phrases(const Xapian::Query &q,
 /* The calling thread's stemmer for lang, made on first use and kept. */
 Xapian::Stem xs_thread_stem(const char *lang);
 
+/* Length of a term's Xapian prefix: its leading upper-case letters. */
+inline size_t xs_prefix_len(const std::string &term)
+{
+    size_t n = 0;
+
+    while (n < term.size() && term[n] >= 'A' && term[n] <= 'Z')
+        n++;
+    return n;
+}
+
 /* Records code and msg in e unless e already holds an error; returns code. */
 int xs_err(struct err *e, int code, const char *msg);
 

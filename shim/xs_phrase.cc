@@ -22,10 +22,8 @@ const std::string *positionless_prefix(
     if (q.get_type() != Xapian::Query::LEAF_TERM)
         return nullptr;
     const std::string t = *q.get_terms_begin();
-    size_t upper = 0;
+    const size_t upper = xs_prefix_len(t);
 
-    while (upper < t.size() && t[upper] >= 'A' && t[upper] <= 'Z')
-        upper++;
     for (const std::string &p : positionless)
         if (upper == p.size() && upper < t.size() &&
             t.compare(0, upper, p) == 0)

