@@ -18,6 +18,7 @@
 #include "query.h"
 #include "schema.h"
 #include "search_internal.h"
+#include "snippet.h"
 #include "text.h"
 #include "xs.h"
 
@@ -342,51 +343,41 @@ static int add_facets(xs_mset *m, const int *ids, cJSON *reply,
     return rc;
 }
 
-static int has_mark(const char *s, const char *mark)
+/* A snippet from the abstract, or the README when only it holds a query
+ * word, or the title when neither does. */
+static int add_snippet(const struct snippet_terms *terms,
+                       const struct search_req *r, cJSON *hit, struct err *e)
 {
-    return s && *mark && strstr(s, mark) != NULL;
-}
-
-/* A snippet from the abstract, or the README when that matches better. */
-static int add_snippet(struct searcher *s, xs_mset *m, uint32_t i,
-                       const struct search_req *r, cJSON *hit,
-                       struct err *e)
-{
-    const cJSON *abs = cJSON_GetObjectItem(hit, "abstract");
-    const cJSON *readme = cJSON_GetObjectItem(hit, "readme");
-    const cJSON *title = cJSON_GetObjectItem(hit, "title");
-    const char *sources[3], *from[3] = {"abstract", "readme", "title"};
+    static const char *const from[] = {"abstract", "readme", "title"};
+    const struct snippet_style style = {r->snippet_bytes, r->hl_start,
+                                        r->hl_end, "..."};
     char *best = NULL;
-    const char *best_from = NULL;
-    int rc = 0;
+    int best_from = -1, rc = 0;
 
-    sources[0] = cJSON_IsString(abs) ? abs->valuestring : NULL;
-    sources[1] = cJSON_IsString(readme) ? readme->valuestring : NULL;
-    sources[2] = cJSON_IsString(title) ? title->valuestring : NULL;
-    for (int k = 0; k < 3 && rc == 0; k++) {
+    for (int k = 0; k < 3; k++) {
+        const cJSON *src = cJSON_GetObjectItem(hit, from[k]);
         char *snip = NULL;
-        if (!sources[k] || !*sources[k] || (k == 2 && best))
+        int marked = 0;
+
+        if (!cJSON_IsString(src) || !*src->valuestring || (k == 2 && best))
             continue;
-        rc = xs_mset_snippet(m, sources[k], strlen(sources[k]),
-                             r->snippet_bytes, s->lang, r->hl_start,
-                             r->hl_end, "...", &snip, e);
+        rc = snippet_make(terms, src->valuestring, strlen(src->valuestring),
+                          &style, &snip, &marked, e);
         if (rc < 0)
             break;
-        if (!best || (!has_mark(best, r->hl_start) &&
-                      has_mark(snip, r->hl_start))) {
+        if (!best || marked) {
             free(best);
             best = snip;
-            best_from = from[k];
+            best_from = k;
         } else {
             free(snip);
         }
-        if (has_mark(best, r->hl_start))
+        if (marked)
             break;
     }
-    (void)i;
     if (best) {
         cJSON_AddStringToObject(hit, "snippet", best);
-        cJSON_AddStringToObject(hit, "snippet_from", best_from);
+        cJSON_AddStringToObject(hit, "snippet_from", from[best_from]);
     } else {
         cJSON_AddNullToObject(hit, "snippet");
     }
@@ -394,7 +385,7 @@ static int add_snippet(struct searcher *s, xs_mset *m, uint32_t i,
     return rc;
 }
 
-static int add_hits(struct searcher *s, xs_mset *m,
+static int add_hits(xs_mset *m, const struct snippet_terms *terms,
                     const struct search_req *r, cJSON *reply, struct err *e)
 {
     cJSON *hits = cJSON_AddArrayToObject(reply, "hits");
@@ -422,8 +413,8 @@ static int add_hits(struct searcher *s, xs_mset *m,
             cJSON_AddBoolToObject(hit, "has_code",
                                   cJSON_GetArraySize(impls) > 0);
         }
-        if (r->snippet_bytes)
-            rc = add_snippet(s, m, i, r, hit, e);
+        if (terms)
+            rc = add_snippet(terms, r, hit, e);
         cJSON_DeleteItemFromObject(hit, "abstract");
         cJSON_DeleteItemFromObject(hit, "readme");
         cJSON_AddItemToArray(hits, hit);
@@ -446,6 +437,7 @@ static int run_once(struct searcher *s, const struct search_req *r,
     int facet_ids[N_FACETS];
     int has_text = 0, degraded = 0, rc;
     char *desc = NULL;
+    struct snippet_terms *terms = NULL;
     uint32_t est = 0, lo = 0, hi = 0;
     cJSON *o;
 
@@ -496,7 +488,10 @@ static int run_once(struct searcher *s, const struct search_req *r,
     cJSON_AddNumberToObject(o, "offset", r->offset);
     cJSON_AddNumberToObject(o, "limit", r->limit);
     cJSON_AddStringToObject(o, "sort", sort_name(r->sort));
-    rc = add_hits(s, m, r, o, e);
+    if (r->snippet_bytes)
+        rc = snippet_terms_new(q, s->qp, s->lang, &terms, e);
+    if (rc == 0)
+        rc = add_hits(m, terms, r, o, e);
     if (rc == 0 && r->facets)
         rc = add_facets(m, facet_ids, o, e);
     if (rc < 0)
@@ -504,6 +499,7 @@ static int run_once(struct searcher *s, const struct search_req *r,
     else
         *reply = o;
 out:
+    snippet_terms_free(terms);
     free(desc);
     xs_mset_free(m);
     xs_enquire_free(enq);

@@ -226,6 +226,13 @@ int xs_qparser_parse(xs_qparser *qp, const char *text, unsigned flags,
                      xs_query **out, struct err *e);
 /* The spelling-corrected query of the last parse, "" if none. */
 int xs_qparser_corrected(xs_qparser *qp, char **out, struct err *e);
+/*
+ * Stems word[0..len) as the parser does, writing the stem and a NUL into
+ * buf (cap bytes) and its length to *out_len. ERR_USAGE when it does not
+ * fit.
+ */
+int xs_qparser_stem(xs_qparser *qp, const char *word, size_t len, char *buf,
+                    size_t cap, size_t *out_len, struct err *e);
 
 /* ---- queries ------------------------------------------------------- */
 
@@ -257,6 +264,16 @@ int xs_query_value_range(unsigned slot, const char *lo, size_t lo_len,
 /* Turns weights off: q still matches, but contributes no score. */
 int xs_query_boolean(xs_query *q, xs_query **out, struct err *e);
 int xs_query_is_empty(const xs_query *q);
+/*
+ * Calls fn for each term of q that adds weight, so that a snippet can mark
+ * it: not excluded, filter or zero-weighted terms. Terms come without
+ * their field prefix; prefix is non-zero for a wildcard's pattern (every
+ * stem beginning with it matches). fn returns non-zero to stop.
+ */
+typedef int (*xs_mark_fn)(void *ctx, const char *term, size_t len,
+                          int prefix);
+int xs_query_highlight_terms(const xs_query *q, xs_mark_fn fn, void *ctx,
+                             struct err *e);
 /* Xapian's description of the query, for "query as understood". */
 int xs_query_describe(const xs_query *q, char **out, struct err *e);
 void xs_query_free(xs_query *q);
@@ -273,7 +290,8 @@ int xs_enquire_set_bm25(xs_enquire *enq, double k1, double k2, double k3,
 
 /*
  * Orders by relevance, ties broken by the value in tie_slot ascending
- * (a stable key, never the internal document id).
+ * (a stable key, never the internal document id). Values are read only
+ * for ties on the page asked for, unless a tie crosses its edges.
  */
 int xs_enquire_sort_relevance(xs_enquire *enq, unsigned tie_slot,
                               struct err *e);
@@ -312,15 +330,6 @@ int xs_mset_data(xs_mset *m, uint32_t i, char **data, size_t *len,
 /* Value in slot of hit i (malloc'd copy, "" if absent). */
 int xs_mset_value(xs_mset *m, uint32_t i, unsigned slot, char **val,
                   size_t *len, struct err *e);
-/*
- * A snippet of text of at most max_len bytes around the query's terms,
- * matched ones wrapped in hi_start/hi_end, stemmed with lang as at index
- * time. omit marks text cut at either end.
- */
-int xs_mset_snippet(xs_mset *m, const char *text, size_t len,
-                    size_t max_len, const char *lang, const char *hi_start,
-                    const char *hi_end, const char *omit, char **out,
-                    struct err *e);
 /* Calls fn for each value counted by facet (in byte order of values). */
 typedef int (*xs_facet_fn)(void *ctx, const char *val, size_t len,
                            uint32_t count);

@@ -5,7 +5,9 @@
  */
 #include "xs_internal.h"
 
+#include <algorithm>
 #include <memory>
+#include <string>
 #include <vector>
 
 static int new_query(const Xapian::Query &q, xs_query **out)
@@ -138,5 +140,71 @@ void xs_query_free(xs_query *q)
     try {
         delete q;
     } catch (...) {
+    }
+}
+
+/* Drops a Xapian term prefix (upper-case letters, then ':' if present). */
+static std::string bare_term(const std::string &t)
+{
+    size_t i = xs_prefix_len(t);
+
+    if (i > 0 && i < t.size() && t[i] == ':')
+        i++;
+    return t.substr(i);
+}
+
+/* A wildcard's pattern is not exposed but ends its description:
+ * "Query(WILDCARD SYNONYM XTnetw)". */
+static std::string wildcard_pattern(const Xapian::Query &q)
+{
+    std::string d = q.get_description();
+    size_t sp = d.rfind(' ');
+
+    if (sp == std::string::npos || d.size() < sp + 2 || d.back() != ')')
+        return std::string();
+    return d.substr(sp + 1, d.size() - sp - 2);
+}
+
+/* Terms that add weight: not excluded (AND_NOT), filter or zero-weighted
+ * ones. Returns non-zero when fn asked to stop. */
+static int highlight_terms(const Xapian::Query &q, xs_mark_fn fn, void *ctx)
+{
+    size_t n = q.get_num_subqueries();
+
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+        std::string t = bare_term(*q.get_terms_begin());
+        return t.empty() ? 0 : fn(ctx, t.data(), t.size(), 0);
+    }
+    case Xapian::Query::OP_WILDCARD: {
+        std::string t = bare_term(wildcard_pattern(q));
+        return t.empty() ? 0 : fn(ctx, t.data(), t.size(), 1);
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+        n = std::min<size_t>(n, 1);
+        break;
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        /* The factor is not exposed otherwise. */
+        if (q.get_description().compare(0, 10, "Query(0 * ") == 0)
+            return 0;
+        break;
+    default:
+        break;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (highlight_terms(q.get_subquery(i), fn, ctx))
+            return 1;
+    return 0;
+}
+
+int xs_query_highlight_terms(const xs_query *q, xs_mark_fn fn, void *ctx,
+                             struct err *e)
+{
+    try {
+        highlight_terms(q->q, fn, ctx);
+        return 0;
+    } catch (...) {
+        return xs_fail(e);
     }
 }

@@ -1,6 +1,6 @@
 /*
  * Searching: an Enquire with BM25, sort orders, facet counting through a
- * match spy, and the result page with its data, values and snippets.
+ * match spy, and the result page with its data and values.
  * Facet counts cover only the documents Xapian examined (see check_at_least
  * in xs.h), not necessarily every match.
  */
@@ -95,28 +95,23 @@ class FacetSpy : public Xapian::MatchSpy
 } // namespace
 
 struct xs_enquire {
-    Xapian::Database db;
     Xapian::Enquire enq;
-    Xapian::Query query;
     std::vector<FacetSpy *> spies; /* owned by enq */
+    /* Relevance order with ties broken by this slot (see tie_free_page). */
+    bool relevance_ties = false;
+    Xapian::valueno tie_slot = 0;
 };
 
 struct xs_mset {
     Xapian::MSet mset;
-    Xapian::Database db;
-    Xapian::Query query;        /* as searched, for snippets */
+    /* Hit i of the page is mset[order[i]]. */
+    std::vector<Xapian::doccount> order;
     std::vector<Counts> facets; /* one per spy, taken from the spies */
 
     /* The last hit whose document was fetched: data and values of one hit
      * are usually read together. */
     Xapian::Document doc;
     uint32_t doc_i = UINT32_MAX;
-
-    bool snip_ready = false;
-    Xapian::MSet snip_mset;
-    bool snip_stem_ready = false;
-    std::string snip_lang;
-    Xapian::Stem snip_stem;
 };
 
 /* ---- searching ----------------------------------------------------- */
@@ -124,7 +119,7 @@ struct xs_mset {
 int xs_enquire_new(xs_db *db, xs_enquire **out, struct err *e)
 {
     try {
-        *out = new xs_enquire{db->db, Xapian::Enquire(db->db), {}, {}};
+        *out = new xs_enquire{Xapian::Enquire(db->db), {}};
         return 0;
     } catch (...) {
         *out = nullptr;
@@ -144,7 +139,6 @@ int xs_enquire_set_query(xs_enquire *enq, const xs_query *q, struct err *e)
 {
     try {
         enq->enq.set_query(q->q);
-        enq->query = q->q;
         return 0;
     } catch (...) {
         return xs_fail(e);
@@ -166,8 +160,9 @@ int xs_enquire_set_bm25(xs_enquire *enq, double k1, double k2, double k3,
 int xs_enquire_sort_relevance(xs_enquire *enq, unsigned tie_slot, struct err *e)
 {
     try {
-        /* reverse = false: ties come out in ascending value order. */
-        enq->enq.set_sort_by_relevance_then_value(tie_slot, false);
+        enq->enq.set_sort_by_relevance();
+        enq->relevance_ties = true;
+        enq->tie_slot = tie_slot;
         return 0;
     } catch (...) {
         return xs_fail(e);
@@ -185,6 +180,7 @@ int xs_enquire_sort_by_values(xs_enquire *enq, const unsigned *slots,
             km->add_value(slots[i], desc && desc[i]);
         /* After release() the Enquire owns the key maker. */
         enq->enq.set_sort_by_key_then_relevance(km->release(), false);
+        enq->relevance_ties = false;
         km.release();
         return 0;
     } catch (...) {
@@ -207,18 +203,81 @@ int xs_enquire_add_facet(xs_enquire *enq, unsigned slot, struct err *e)
     }
 }
 
+static void clear_spies(xs_enquire *enq)
+{
+    for (FacetSpy *spy : enq->spies)
+        spy->counts.clear();
+}
+
+/*
+ * Orders by relevance with ties broken by the tie slot's value, cheaply.
+ * Xapian's own relevance-then-value order reads the value of every
+ * candidate; instead the page is fetched in plain relevance order (ties by
+ * document id) with one hit more on either side. When neither neighbour
+ * ties with the page's edge, the page holds exactly the hits the full
+ * order would put there, and only ties inside it need sorting by value.
+ * Returns false when a tie crosses an edge: the caller must ask Xapian.
+ */
+static bool tie_free_page(xs_enquire *enq, uint32_t offset, uint32_t limit,
+                          uint32_t check_at_least, xs_mset &m)
+{
+    const uint32_t before = offset > 0 ? 1 : 0;
+    m.mset = enq->enq.get_mset(offset - before, limit + before + 1,
+                               check_at_least);
+    const Xapian::doccount n = m.mset.size();
+    const Xapian::doccount end = std::min<Xapian::doccount>(n, before + limit);
+
+    if (before && n > 1 && m.mset[0].get_weight() == m.mset[1].get_weight())
+        return false;
+    if (n > end && end > before &&
+        m.mset[end - 1].get_weight() == m.mset[end].get_weight())
+        return false;
+    m.order.clear();
+    for (Xapian::doccount i = before; i < end; i++)
+        m.order.push_back(i);
+    for (size_t i = 0; i < m.order.size();) {
+        size_t j = i + 1;
+        double w = m.mset[m.order[i]].get_weight();
+        while (j < m.order.size() && m.mset[m.order[j]].get_weight() == w)
+            j++;
+        if (j - i > 1) {
+            std::vector<std::pair<std::string, Xapian::doccount>> keyed;
+            for (size_t k = i; k < j; k++)
+                keyed.emplace_back(
+                    m.mset[m.order[k]].get_document().get_value(enq->tie_slot),
+                    m.order[k]);
+            std::sort(keyed.begin(), keyed.end());
+            for (size_t k = i; k < j; k++)
+                m.order[k] = keyed[k - i].second;
+        }
+        i = j;
+    }
+    return true;
+}
+
 int xs_enquire_get_mset(xs_enquire *enq, uint32_t offset, uint32_t limit,
                         uint32_t check_at_least, xs_mset **out, struct err *e)
 {
     try {
         *out = nullptr;
-        for (FacetSpy *spy : enq->spies)
-            spy->counts.clear();
+        clear_spies(enq);
 
         auto m = std::make_unique<xs_mset>();
-        m->mset = enq->enq.get_mset(offset, limit, check_at_least);
-        m->db = enq->db;
-        m->query = enq->query;
+        if (!enq->relevance_ties ||
+            !tie_free_page(enq, offset, limit, check_at_least, *m)) {
+            if (enq->relevance_ties) {
+                /* reverse = false: ties in ascending value order. */
+                clear_spies(enq);
+                enq->enq.set_sort_by_relevance_then_value(enq->tie_slot,
+                                                          false);
+            }
+            m->mset = enq->enq.get_mset(offset, limit, check_at_least);
+            if (enq->relevance_ties)
+                enq->enq.set_sort_by_relevance();
+            m->order.clear();
+            for (Xapian::doccount i = 0; i < m->mset.size(); i++)
+                m->order.push_back(i);
+        }
         /* Moved, not copied: the spies start empty for the next search. */
         m->facets.reserve(enq->spies.size());
         for (FacetSpy *spy : enq->spies) {
@@ -244,7 +303,7 @@ void xs_mset_free(xs_mset *m)
 
 uint32_t xs_mset_size(const xs_mset *m)
 {
-    return m ? m->mset.size() : 0;
+    return m ? static_cast<uint32_t>(m->order.size()) : 0;
 }
 
 void xs_mset_total(const xs_mset *m, uint32_t *estimated, uint32_t *lower,
@@ -261,7 +320,7 @@ void xs_mset_total(const xs_mset *m, uint32_t *estimated, uint32_t *lower,
 uint32_t xs_mset_docid(const xs_mset *m, uint32_t i)
 {
     try {
-        return i < m->mset.size() ? *m->mset[i] : 0;
+        return i < m->order.size() ? *m->mset[m->order[i]] : 0;
     } catch (...) {
         return 0;
     }
@@ -270,7 +329,7 @@ uint32_t xs_mset_docid(const xs_mset *m, uint32_t i)
 double xs_mset_weight(const xs_mset *m, uint32_t i)
 {
     try {
-        return i < m->mset.size() ? m->mset[i].get_weight() : 0.0;
+        return i < m->order.size() ? m->mset[m->order[i]].get_weight() : 0.0;
     } catch (...) {
         return 0.0;
     }
@@ -278,10 +337,10 @@ double xs_mset_weight(const xs_mset *m, uint32_t i)
 
 static const Xapian::Document &hit_doc(xs_mset *m, uint32_t i)
 {
-    if (i >= m->mset.size())
+    if (i >= m->order.size())
         throw Xapian::InvalidArgumentError("hit index out of range");
     if (m->doc_i != i) {
-        m->doc = m->mset[i].get_document();
+        m->doc = m->mset[m->order[i]].get_document();
         m->doc_i = i;
     }
     return m->doc;
@@ -304,96 +363,6 @@ int xs_mset_value(xs_mset *m, uint32_t i, unsigned slot, char **val,
     try {
         *val = nullptr;
         return xs_copy_out(hit_doc(m, i).get_value(slot), val, len, e);
-    } catch (...) {
-        return xs_fail(e);
-    }
-}
-
-/* Drops a Xapian term prefix (upper-case letters, then ':' if present). */
-static std::string bare_term(const std::string &t)
-{
-    size_t i = xs_prefix_len(t);
-
-    if (i > 0 && i < t.size() && t[i] == ':')
-        i++;
-    return t.substr(i);
-}
-
-/*
- * Collects the query terms a snippet should highlight: those that add
- * weight, so not excluded (AND_NOT), filter or zero-weighted ones.
- */
-static void snippet_terms(const Xapian::Query &q,
-                          std::vector<Xapian::Query> &out)
-{
-    size_t n = q.get_num_subqueries();
-
-    switch (q.get_type()) {
-    case Xapian::Query::LEAF_TERM:
-        /* MSet::snippet matches a word through "Z" + stem(word): our
-         * terms are stems without the Z, so supply that form. */
-        out.emplace_back("Z" + bare_term(*q.get_terms_begin()));
-        return;
-    case Xapian::Query::OP_WILDCARD:
-        out.push_back(q);
-        return;
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_FILTER:
-        n = std::min<size_t>(n, 1);
-        break;
-    case Xapian::Query::OP_SCALE_WEIGHT:
-        /* The factor is not exposed otherwise. */
-        if (q.get_description().compare(0, 10, "Query(0 * ") == 0)
-            return;
-        break;
-    default:
-        break;
-    }
-    for (size_t i = 0; i < n; i++)
-        snippet_terms(q.get_subquery(i), out);
-}
-
-/*
- * Xapian highlights only terms it finds in the statistics of the MSet, so
- * snippets come from a second, empty MSet over the "Z"-form terms. Phrases
- * become loose terms: each phrase word is highlighted on its own.
- */
-static void prepare_snippets(xs_mset *m)
-{
-    std::vector<Xapian::Query> terms;
-
-    snippet_terms(m->query, terms);
-    if (!terms.empty()) {
-        Xapian::Enquire enq(m->db);
-        enq.set_query(
-            Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-        m->snip_mset = enq.get_mset(0, 0);
-    }
-    m->snip_ready = true;
-}
-
-int xs_mset_snippet(xs_mset *m, const char *text, size_t len, size_t max_len,
-                    const char *lang, const char *hi_start, const char *hi_end,
-                    const char *omit, char **out, struct err *e)
-{
-    try {
-        *out = nullptr;
-        if (!lang)
-            return xs_err(e, ERR_USAGE, "no stemming language given");
-        if (!m->snip_ready)
-            prepare_snippets(m);
-        if (!m->snip_stem_ready || m->snip_lang != lang) {
-            m->snip_stem = xs_thread_stem(lang);
-            m->snip_lang = lang;
-            m->snip_stem_ready = true;
-        }
-        /* No background model: it looks up the frequency of every word
-         * of the text, which made snippets cost more than the search. Not
-         * exhaustive either: the first good window is good enough. */
-        std::string s = m->snip_mset.snippet(
-            xs_bytes(text, len), max_len, m->snip_stem, 0,
-            hi_start ? hi_start : "", hi_end ? hi_end : "", omit ? omit : "");
-        return xs_copy_out(s, out, nullptr, e);
     } catch (...) {
         return xs_fail(e);
     }

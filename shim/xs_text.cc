@@ -6,6 +6,7 @@
  */
 #include "xs_internal.h"
 
+#include <cstring>
 #include <memory>
 
 struct xs_indexer {
@@ -14,6 +15,7 @@ struct xs_indexer {
 
 struct xs_qparser {
     Xapian::QueryParser qp;
+    Xapian::Stem stem; /* the parser's, also lent to snippets */
     std::vector<std::string> positionless;
 };
 
@@ -97,7 +99,8 @@ int xs_qparser_new(const char *lang, xs_qparser **out, struct err *e)
     try {
         *out = nullptr;
         auto qp = std::make_unique<xs_qparser>();
-        qp->qp.set_stemmer(xs_make_stem(lang));
+        qp->stem = xs_make_stem(lang);
+        qp->qp.set_stemmer(qp->stem);
         qp->qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
         *out = qp.release();
         return 0;
@@ -188,6 +191,23 @@ int xs_qparser_parse(xs_qparser *qp, const char *text, unsigned flags,
         q->q = xs_positionless_phrases(
             qp->qp.parse_query(text, xapian_flags(flags)), qp->positionless);
         *out = q.release();
+        return 0;
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_qparser_stem(xs_qparser *qp, const char *word, size_t len, char *buf,
+                    size_t cap, size_t *out_len, struct err *e)
+{
+    try {
+        std::string s = qp->stem(std::string(word, len));
+
+        if (s.size() >= cap)
+            return xs_err(e, ERR_USAGE, "stem longer than its buffer");
+        memcpy(buf, s.data(), s.size());
+        buf[s.size()] = '\0';
+        *out_len = s.size();
         return 0;
     } catch (...) {
         return xs_fail(e);

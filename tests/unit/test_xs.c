@@ -841,6 +841,15 @@ static void enquire_should_break_relevance_ties_by_slot(void **state)
     assert_int_equal(xs_mset_docid(m, 0), 2);
     xs_mset_free(m);
 
+    /* Pages of one: the ties cross every page edge. */
+    for (uint32_t offset = 0; offset < 3; offset++) {
+        static const uint32_t want[] = {2, 1, 3};
+        assert_int_equal(xs_enquire_get_mset(enq, offset, 1, 0, &m, &e), 0);
+        assert_int_equal(xs_mset_size(m), 1);
+        assert_int_equal(xs_mset_docid(m, 0), want[offset]);
+        xs_mset_free(m);
+    }
+
     /* And the other way round through the value sort. */
     assert_int_equal(xs_enquire_sort_by_values(enq, &slot, &desc, 1, &e), 0);
     assert_int_equal(xs_enquire_get_mset(enq, 0, 10, 0, &m, &e), 0);
@@ -946,57 +955,63 @@ static xs_mset *corpus_search(xs_db *db, const char *text)
     return m;
 }
 
-static char *snippet(xs_mset *m, const char *text)
-{
-    struct err e = {0};
-    char *out = NULL;
+struct term_list {
+    char text[256];
+};
 
-    assert_int_equal(xs_mset_snippet(m, text, strlen(text), 200, "en", "<b>",
-                                     "</b>", "...", &out, &e),
-                     0);
-    return out;
+static int collect_mark(void *ctx, const char *term, size_t len, int prefix)
+{
+    struct term_list *l = ctx;
+    size_t n = strlen(l->text);
+
+    snprintf(l->text + n, sizeof(l->text) - n, "%.*s%s;", (int)len, term,
+             prefix ? "*" : "");
+    return 0;
 }
 
-static void mset_should_highlight_stemmed_matches_in_snippets(void **state)
+/* The terms a snippet marks, as "term;term*;" in query order. */
+static void highlight_terms(xs_qparser *qp, const char *text, unsigned flags,
+                            char *out, size_t size)
+{
+    struct err e = {0};
+    struct term_list l = {""};
+    xs_query *q = NULL;
+
+    assert_int_equal(xs_qparser_parse(qp, text, flags, &q, &e), 0);
+    assert_int_equal(xs_query_highlight_terms(q, collect_mark, &l, &e), 0);
+    snprintf(out, size, "%s", l.text);
+    xs_query_free(q);
+}
+
+static void query_should_list_the_terms_a_snippet_marks(void **state)
 {
     xs_db *db = open_reader(corpus_path);
-    xs_mset *m = corpus_search(db, "networks GANs");
-    char *s;
+    xs_qparser *qp = corpus_parser(db);
+    char got[256], stem[16];
+    size_t len = 0;
+    struct err e = {0};
     (void)state;
 
-    assert_true(xs_mset_size(m) > 0);
-    s = snippet(m, "A residual network beats other Networks and a GAN.");
-    assert_string_equal(
-        s, "A residual <b>network</b> beats other <b>Networks</b> and a "
-           "<b>GAN</b>.");
-    free(s);
-    xs_mset_free(m);
+    highlight_terms(qp, "networks GANs", QP_FLAGS, got, sizeof(got));
+    assert_string_equal(got, "network;gan;");
+    /* Excluded and filter terms add no weight; phrase words and field
+     * terms do, without their prefix. */
+    highlight_terms(qp, "\"self-attention\" -recurrence year:2017 title:deep",
+                    QP_FLAGS, got, sizeof(got));
+    assert_string_equal(got, "self;attent;deep;");
+    highlight_terms(qp, "title:transfor*", QP_FLAGS | XS_QP_WILDCARD, got,
+                    sizeof(got));
+    assert_string_equal(got, "transfor*;");
 
-    /* Excluded and filter terms are not highlighted; phrase words are. */
-    m = corpus_search(db, "\"self-attention\" -recurrence year:2017");
-    assert_int_equal(xs_mset_size(m), 0);
-    s = snippet(m, "Self attention without recurrence in 2017.");
-    assert_string_equal(
-        s, "<b>Self</b> <b>attention</b> without recurrence in 2017.");
-    free(s);
-    xs_mset_free(m);
-
-    /* Text over max_len is cut around the match. */
-    m = corpus_search(db, "hat");
-    s = NULL;
-    {
-        struct err e = {0};
-        const char *t = "Words before the point. Then a long stretch of "
-                        "filler text goes here. The hat appears now. More "
-                        "filler text follows after it.";
-        assert_int_equal(xs_mset_snippet(m, t, strlen(t), 30, "english", "[",
-                                         "]", "...", &s, &e),
-                         0);
-        assert_non_null(strstr(s, "[hat]"));
-        assert_true(strlen(s) < strlen(t));
-    }
-    free(s);
-    xs_mset_free(m);
+    assert_int_equal(xs_qparser_stem(qp, "networks", 8, stem, sizeof(stem),
+                                     &len, &e),
+                     0);
+    assert_string_equal(stem, "network");
+    assert_int_equal(len, 7);
+    assert_int_equal(xs_qparser_stem(qp, "abcdefghijklmnopqrst", 20, stem,
+                                     sizeof(stem), &len, &e),
+                     ERR_USAGE);
+    xs_qparser_free(qp);
     xs_db_free(db);
 }
 
@@ -1256,7 +1271,7 @@ int main(void)
         cmocka_unit_test(enquire_should_sort_by_values_with_tie_fallback),
         cmocka_unit_test(enquire_should_break_relevance_ties_by_slot),
         cmocka_unit_test(enquire_should_count_facets_including_multi_valued),
-        cmocka_unit_test(mset_should_highlight_stemmed_matches_in_snippets),
+        cmocka_unit_test(query_should_list_the_terms_a_snippet_marks),
         cmocka_unit_test(mset_should_return_data_and_values),
         cmocka_unit_test(db_should_list_terms_with_prefix),
         cmocka_unit_test(db_should_report_missing_documents),

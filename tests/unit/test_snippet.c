@@ -1,0 +1,185 @@
+/*
+ * Snippets: which words are marked, which stretch of the text is shown,
+ * and how it is escaped. Queries go through a real query parser, so the
+ * terms are stemmed as in a search.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "snippet.h"
+#include "xs.h"
+
+#define FLAGS (XS_QP_BOOLEAN | XS_QP_PHRASE | XS_QP_LOVEHATE | XS_QP_WILDCARD)
+
+struct result {
+    char *text;
+    int marked;
+};
+
+/* The snippet of text for query, in language lang, max_len bytes, marks
+ * "[" and "]". */
+static struct result snip_in(const char *lang, const char *query,
+                             const char *text, size_t max_len)
+{
+    struct err e = {0, ""};
+    xs_qparser *qp = NULL;
+    xs_query *q = NULL;
+    struct snippet_terms *t = NULL;
+    const struct snippet_style style = {max_len, "[", "]", "..."};
+    struct result r = {NULL, 0};
+
+    assert_int_equal(xs_qparser_new(lang, &qp, &e), 0);
+    assert_int_equal(xs_qparser_add_boolean_prefix(qp, "year", "Y", &e), 0);
+    assert_int_equal(xs_qparser_add_prefix(qp, "title", "S", &e), 0);
+    assert_int_equal(xs_qparser_parse(qp, query, FLAGS, &q, &e), 0);
+    assert_int_equal(snippet_terms_new(q, qp, lang, &t, &e), 0);
+    assert_int_equal(snippet_make(t, text, strlen(text), &style, &r.text,
+                                  &r.marked, &e),
+                     0);
+    snippet_terms_free(t);
+    xs_query_free(q);
+    xs_qparser_free(qp);
+    return r;
+}
+
+static struct result snip(const char *query, const char *text)
+{
+    return snip_in("english", query, text, 200);
+}
+
+static void expect(struct result r, const char *want, int marked)
+{
+    assert_string_equal(r.text, want);
+    assert_int_equal(r.marked, marked);
+    free(r.text);
+}
+
+static void snippet_should_mark_words_by_their_stem(void **state)
+{
+    (void)state;
+    expect(snip("networks GANs",
+                "A residual network beats other Networks and a GAN."),
+           "A residual [network] beats other [Networks] and a [GAN].", 1);
+    expect(snip("title:training", "Trained models train fast."),
+           "[Trained] models [train] fast.", 1);
+}
+
+static void snippet_should_mark_only_words_that_add_weight(void **state)
+{
+    (void)state;
+    expect(snip("\"self-attention\" -recurrence year:2017",
+                "Self attention without recurrence in 2017."),
+           "[Self] [attention] without recurrence in 2017.", 1);
+}
+
+static void snippet_should_mark_wildcard_and_symbol_words(void **state)
+{
+    (void)state;
+    expect(snip("netw*", "Networks of networked nets."),
+           "[Networks] of [networked] nets.", 1);
+    /* "C++" is its own word, not "C". */
+    expect(snip("c++", "Written in C++, not C."), "Written in [C++], not C.",
+           1);
+    expect(snip("model", "The model's weights."), "The [model's] weights.", 1);
+}
+
+static void snippet_should_fold_accents_and_case(void **state)
+{
+    (void)state;
+    expect(snip("scholkopf", "Work by B. Sch\xc3\xb6lkopf and others."),
+           "Work by B. [Sch\xc3\xb6lkopf] and others.", 1);
+    /* The same decomposed (o + combining diaeresis). */
+    expect(snip("scholkopf", "By SCHO\xcc\x88LKOPF."),
+           "By [SCHO\xcc\x88LKOPF].", 1);
+}
+
+static void snippet_should_stem_other_languages(void **state)
+{
+    (void)state;
+    /* French rewrites more than endings: every word is stemmed. */
+    struct result r = snip_in("french", "reseaux",
+                              "Les r\xc3\xa9seaux de neurones.", 200);
+    expect(r, "Les [r\xc3\xa9seaux] de neurones.", 1);
+}
+
+static void snippet_should_escape_html_and_collapse_space(void **state)
+{
+    (void)state;
+    expect(snip("graph", "A <graph> &\n\n  more\ttext "),
+           "A &lt;[graph]&gt; &amp; more text", 1);
+}
+
+static void snippet_should_show_the_start_without_a_match(void **state)
+{
+    struct result r;
+    (void)state;
+
+    expect(snip("zebra", "Nothing here matches."), "Nothing here matches.", 0);
+    r = snip_in("english", "zebra",
+                "One two three four five six seven eight nine ten.", 20);
+    expect(r, "One two three four...", 0);
+}
+
+static void snippet_should_cut_around_the_best_window(void **state)
+{
+    const char *text = "Words before the point. Then a long stretch of "
+                       "filler text goes here. The hat appears now. More "
+                       "filler text follows after it, and then the end.";
+    struct result r = snip_in("english", "hat", text, 30);
+    const char *mark;
+    (void)state;
+
+    assert_true(r.marked);
+    assert_int_equal(strncmp(r.text, "...", 3), 0);
+    assert_int_equal(strcmp(r.text + strlen(r.text) - 3, "..."), 0);
+    mark = strstr(r.text, "[hat]");
+    assert_non_null(mark);
+    /* Centred: words on both sides of the match. */
+    assert_true(mark - r.text > 6);
+    assert_true(strlen(mark) > 10);
+    /* At most 30 bytes of text besides the marks and cut marks. */
+    assert_true(strlen(r.text) - 2 - 6 <= 30);
+    free(r.text);
+
+    /* The window with both words beats one with either. */
+    r = snip_in("english", "deep graph",
+                "Deep learning is here. Filler filler filler filler filler. "
+                "Graph methods too. Filler filler filler filler filler. "
+                "Deep graph networks at last.",
+                30);
+    assert_non_null(strstr(r.text, "[Deep] [graph]"));
+    free(r.text);
+}
+
+static void snippet_should_never_cut_inside_a_character(void **state)
+{
+    /* One word longer than the snippet: cut between characters. */
+    struct result r = snip_in("english", "zebra",
+                              "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 5);
+    (void)state;
+
+    expect(r, "\xc3\xa9\xc3\xa9...", 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(snippet_should_mark_words_by_their_stem),
+        cmocka_unit_test(snippet_should_mark_only_words_that_add_weight),
+        cmocka_unit_test(snippet_should_mark_wildcard_and_symbol_words),
+        cmocka_unit_test(snippet_should_fold_accents_and_case),
+        cmocka_unit_test(snippet_should_stem_other_languages),
+        cmocka_unit_test(snippet_should_escape_html_and_collapse_space),
+        cmocka_unit_test(snippet_should_show_the_start_without_a_match),
+        cmocka_unit_test(snippet_should_cut_around_the_best_window),
+        cmocka_unit_test(snippet_should_never_cut_inside_a_character),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
