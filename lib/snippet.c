@@ -293,16 +293,24 @@ struct words {
     size_t n, cap;
 };
 
+/*
+ * Splits s[0..n) into words, matching each. Stops early once some stretch
+ * of max_len bytes holds every query term, keeping max_len bytes more for
+ * context: no later window can hold more distinct terms.
+ */
 static int split_words(const struct snippet_terms *t, const char *s, size_t n,
-                       struct words *ws)
+                       size_t max_len, struct words *ws)
 {
-    size_t p = 0;
+    unsigned counts[MAX_TERMS] = {0};
+    size_t p = 0, lo = 0, distinct = 0, stop = n;
 
-    while (p < n) {
+    while (p < stop) {
         int w;
         size_t k, end;
+        struct word *cur;
 
-        if ((unsigned char)s[p] < 0x80 && !ascii_word_byte((unsigned char)s[p])) {
+        if ((unsigned char)s[p] < 0x80 &&
+            !ascii_word_byte((unsigned char)s[p])) {
             p++;
             continue;
         }
@@ -320,11 +328,20 @@ static int split_words(const struct snippet_terms *t, const char *s, size_t n,
             ws->w = bigger;
             ws->cap = cap;
         }
-        ws->w[ws->n].start = p;
-        ws->w[ws->n].end = end;
-        ws->w[ws->n].term = match_word(t, s + p, end - p);
-        ws->n++;
+        cur = &ws->w[ws->n++];
+        cur->start = p;
+        cur->end = end;
+        cur->term = match_word(t, s + p, end - p);
         p = end;
+        if (cur->term >= 0 && counts[cur->term]++ == 0)
+            distinct++;
+        while (lo < ws->n && end - ws->w[lo].start > max_len) {
+            int gone = ws->w[lo++].term;
+            if (gone >= 0 && --counts[gone] == 0)
+                distinct--;
+        }
+        if (distinct == t->n && stop == n && end + max_len < n)
+            stop = end + max_len;
     }
     return 0;
 }
@@ -470,7 +487,7 @@ int snippet_make(const struct snippet_terms *t, const char *text, size_t len,
 
     *out = NULL;
     *marked = 0;
-    if (split_words(t, text, n, &ws) < 0) {
+    if (split_words(t, text, n, style->max_len, &ws) < 0) {
         free(ws.w);
         return err_set(e, ERR_NOMEM, "out of memory");
     }

@@ -158,6 +158,21 @@ static void snippet_should_cut_around_the_best_window(void **state)
     free(r.text);
 }
 
+static void snippet_should_take_the_first_window_with_every_word(void **state)
+{
+    /* Later repeats do not beat an earlier window holding both words:
+     * the text after it is not even read. */
+    struct result r = snip_in("english", "deep graph",
+                              "Deep graph models first. Filler words fill "
+                              "this part. More filler words fill it too. "
+                              "Deep graph, deep graph, deep graph.",
+                              30);
+    (void)state;
+
+    assert_int_equal(strncmp(r.text, "[Deep] [graph]", 14), 0);
+    free(r.text);
+}
+
 static void snippet_should_never_cut_inside_a_character(void **state)
 {
     /* One word longer than the snippet: cut between characters. */
@@ -179,6 +194,7 @@ int main(void)
         cmocka_unit_test(snippet_should_escape_html_and_collapse_space),
         cmocka_unit_test(snippet_should_show_the_start_without_a_match),
         cmocka_unit_test(snippet_should_cut_around_the_best_window),
+        cmocka_unit_test(snippet_should_take_the_first_window_with_every_word),
         cmocka_unit_test(snippet_should_never_cut_inside_a_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
