@@ -34,9 +34,11 @@
 /*
  * Documents Xapian's glass backend buffers before flushing postings to its
  * tables. Its default (10000) makes the in-memory change maps so large
- * that indexing runs several times slower than with small batches.
+ * that indexing runs several times slower than with small batches; too
+ * small a batch rewrites the same blocks over and over. On the 60k crawl
+ * 400 beat 100 by 8% (half the system time) and 2000 by 12%.
  */
-#define FLUSH_THRESHOLD "100"
+#define FLUSH_THRESHOLD "400"
 
 struct work_item {
     struct paper *paper;         /* owned, or NULL for a README-only repo */
