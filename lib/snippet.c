@@ -38,6 +38,9 @@ struct snippet_term {
 struct snippet_terms {
     xs_qparser *qp;
     int prefilter; /* stems keep the first two bytes of their word */
+    /* With prefilter: 1 for each byte some term begins with, so most
+     * words are turned down by one lookup. */
+    unsigned char first[256];
     size_t n;
     struct snippet_term t[MAX_TERMS];
 };
@@ -75,6 +78,8 @@ static int add_term(void *ctx, const char *term, size_t len, int prefix)
     t->t[t->n].len = len;
     t->t[t->n].prefix = prefix;
     t->n++;
+    if (len)
+        t->first[(unsigned char)term[0]] = 1;
     return 0;
 }
 
@@ -109,10 +114,25 @@ void snippet_terms_free(struct snippet_terms *t)
 
 /* ---- words --------------------------------------------------------- */
 
+/* ASCII letters, digits and '_', the bytes of ASCII words. */
+static const unsigned char ascii_word[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 static int ascii_word_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_';
+    return ascii_word[c];
 }
 
 /*
@@ -255,6 +275,8 @@ static int could_match(const struct snippet_terms *t, const char *w,
         (len > 1 && (unsigned char)w[1] >= 0x80))
         return 1;
     head[0] = ascii_lower(w[0]);
+    if (!t->first[(unsigned char)head[0]])
+        return 0;
     head[1] = len > 1 ? ascii_lower(w[1]) : '\0';
     for (size_t i = 0; i < t->n; i++) {
         size_t k = t->t[i].len < 2 ? t->t[i].len : 2;
