@@ -44,9 +44,6 @@ Xapian::Query
 xs_positionless_phrases(const Xapian::Query &q,
                         const std::vector<std::string> &positionless);
 
-/* The calling thread's stemmer for lang, made on first use and kept. */
-Xapian::Stem xs_thread_stem(const char *lang);
-
 /* Length of a term's Xapian prefix: its leading upper-case letters. */
 inline size_t xs_prefix_len(const std::string &term)
 {

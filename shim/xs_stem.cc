@@ -10,7 +10,6 @@
 #include <libstemmer.h>
 #include <new>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace
@@ -19,9 +18,9 @@ namespace
 /*
  * Stems already computed, by word: open addressing over a power-of-two
  * table, so a lookup costs a hash and a probe or two rather than a
- * division and a walk along a chain of nodes. Snippets stem every word of
- * every abstract shown, indexing every word of the crawl; the node-based
- * map took 12% of a query's time, this table takes 9%.
+ * division and a walk along a chain of nodes. Indexing stems every word
+ * of the crawl, mostly the same few thousand; snippets stem the words of
+ * each hit that could match a query term.
  */
 class StemCache
 {
@@ -167,17 +166,4 @@ int xs_stemmer_stem(xs_stemmer *st, const char *word, size_t len, char **out,
     } catch (...) {
         return xs_fail(e);
     }
-}
-
-Xapian::Stem xs_thread_stem(const char *lang)
-{
-    /* One per thread and language: a stemmer is not thread-safe, and
-     * keeping it lets its cache serve every result page of the thread. */
-    thread_local std::unordered_map<std::string, Xapian::Stem> stems;
-    auto it = stems.find(lang);
-    if (it != stems.end())
-        return it->second;
-    Xapian::Stem stem = xs_make_stem(lang);
-    stems.emplace(lang, stem);
-    return stem;
 }
