@@ -7,8 +7,8 @@
  *
  * Stemming is the costly step, so with stemmers that only rewrite a
  * word's ending a word is stemmed only when its first two bytes could
- * begin a query term: a page of ten abstracts then stems a few dozen
- * words instead of two thousand.
+ * begin a query term's stem: a page of ten abstracts then stems a few
+ * dozen words instead of two thousand.
  */
 #include "snippet.h"
 
@@ -26,8 +26,8 @@
  * what a reader wants. */
 #define SCAN_MAX (64 * 1024)
 /* A window with one more distinct query word beats any number of
- * repeats of the same words. */
-#define DISTINCT_WEIGHT 1024
+ * repeats of the same words (there are fewer words than bytes). */
+#define DISTINCT_WEIGHT ((long)SCAN_MAX + 1)
 
 struct snippet_term {
     char *text;
@@ -37,7 +37,7 @@ struct snippet_term {
 
 struct snippet_terms {
     xs_qparser *qp;
-    int prefilter; /* stems keep the first two bytes of their word */
+    int prefilter; /* stems keep the start of their word (see could_match) */
     /* With prefilter: 1 for each byte some term begins with, so most
      * words are turned down by one lookup. */
     unsigned char first[256];
@@ -180,8 +180,10 @@ static int word_at(const char *s, size_t n, size_t p)
 }
 
 /*
- * End of the word starting at p. An apostrophe between letters stays in
- * the word ("model's"), and so do the "++" and "#" of "C++" and "C#".
+ * End of the word starting at p, as the indexer's tokenizer sees it: an
+ * apostrophe between letters stays in the word ("model's", also the
+ * curly one, which folding turns into "'"), so do a point or comma
+ * between digits ("3.14"), and the "++" and "#" of "C++" and "C#".
  */
 static size_t word_end(const char *s, size_t n, size_t p)
 {
@@ -199,6 +201,17 @@ static size_t word_end(const char *s, size_t n, size_t p)
             continue;
         }
         if (s[p] == '\'' && word_at(s, n, p + 1)) {
+            p++;
+            continue;
+        }
+        if (n - p >= 3 && memcmp(s + p, "\xe2\x80\x99", 3) == 0 &&
+            word_at(s, n, p + 3)) {
+            p += 3;
+            continue;
+        }
+        if ((s[p] == '.' || s[p] == ',') && p > 0 && p + 1 < n &&
+            s[p - 1] >= '0' && s[p - 1] <= '9' && s[p + 1] >= '0' &&
+            s[p + 1] <= '9') {
             p++;
             continue;
         }
@@ -264,8 +277,9 @@ static size_t lower_word(const char *word, size_t len, char *buf, size_t cap)
     return out;
 }
 
-/* Whether w, lower-cased, could begin a term's stem. Only the first two
- * bytes are compared, and they need lower-casing only when ASCII. */
+/* Whether w, lower-cased, could stem to a term: the stem keeps the word's
+ * first byte and, but for a final "y" turned "i", its second. Only ASCII
+ * bytes are compared; anything else goes on to stemming. */
 static int could_match(const struct snippet_terms *t, const char *w,
                        size_t len)
 {
@@ -279,8 +293,12 @@ static int could_match(const struct snippet_terms *t, const char *w,
         return 0;
     head[1] = len > 1 ? ascii_lower(w[1]) : '\0';
     for (size_t i = 0; i < t->n; i++) {
-        size_t k = t->t[i].len < 2 ? t->t[i].len : 2;
-        if (len >= k && memcmp(head, t->t[i].text, k) == 0)
+        const char *q = t->t[i].text;
+        if (q[0] != head[0])
+            continue;
+        /* English stems "dying" as "die", Porter "ay" as "ai". */
+        if (t->t[i].len < 2 || q[1] == head[1] ||
+            (q[1] == 'i' && head[1] == 'y'))
             return 1;
     }
     return 0;
@@ -318,10 +336,11 @@ struct words {
 /*
  * Splits s[0..n) into words, matching each. Stops early once some stretch
  * of max_len bytes holds every query term, keeping max_len bytes more for
- * context: no later window can hold more distinct terms.
+ * context: no later window can hold more distinct terms. *scanned is where
+ * reading stopped.
  */
 static int split_words(const struct snippet_terms *t, const char *s, size_t n,
-                       size_t max_len, struct words *ws)
+                       size_t max_len, struct words *ws, size_t *scanned)
 {
     unsigned counts[MAX_TERMS] = {0};
     size_t p = 0, lo = 0, distinct = 0, stop = n;
@@ -365,6 +384,7 @@ static int split_words(const struct snippet_terms *t, const char *s, size_t n,
         if (distinct == t->n && stop == n && end + max_len < n)
             stop = end + max_len;
     }
+    *scanned = p >= n ? n : stop;
     return 0;
 }
 
@@ -378,8 +398,10 @@ struct window {
  * Scores every window starting at a word and reaching as far as max_len
  * allows; keeps the best, preferring the start of the text, else the
  * middle of a run of equally good windows, which centres its matches.
+ * Words were read up to byte scanned (SIZE_MAX: all of them).
  */
-static struct window best_window(const struct words *ws, size_t max_len)
+static struct window best_window(const struct words *ws, size_t max_len,
+                                 size_t scanned)
 {
     unsigned counts[MAX_TERMS] = {0};
     unsigned distinct = 0, hits = 0;
@@ -402,7 +424,12 @@ static struct window best_window(const struct words *ws, size_t max_len)
             }
             j++;
         }
-        score = j > i ? (long)distinct * DISTINCT_WEIGHT + (long)hits : -1;
+        /* A window reaching past what was read is not judged. */
+        if (j == i || (scanned != SIZE_MAX &&
+                       ws->w[i].start + max_len > scanned))
+            score = -1;
+        else
+            score = (long)distinct * DISTINCT_WEIGHT + (long)hits;
         if (score > best) {
             best = score;
             run_first = run_last = i;
@@ -419,9 +446,13 @@ static struct window best_window(const struct words *ws, size_t max_len)
                 distinct--;
         }
     }
-    if (best >= 0) {
-        win.first = run_first == 0 ? 0 : run_first + (run_last - run_first) / 2;
-        win.last = win.first;
+    /* Nothing matched: the beginning, even when its first word is too
+     * long to show whole. */
+    if (best <= 0)
+        run_first = run_last = 0;
+    win.first = run_first == 0 ? 0 : run_first + (run_last - run_first) / 2;
+    win.last = win.first;
+    {
         while (win.last < ws->n &&
                ws->w[win.last].end - ws->w[win.first].start <= max_len)
             win.last++;
@@ -466,7 +497,8 @@ static int is_space(char c)
     return c == ' ' || (unsigned char)c < 0x20 || c == 0x7f;
 }
 
-/* s[from..to) escaped for HTML, runs of is_space() as one space. */
+/* s[from..to) escaped for HTML element content, runs of is_space() as one
+ * space. */
 static void put_text(struct out *o, const char *s, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
@@ -480,6 +512,7 @@ static void put_text(struct out *o, const char *s, size_t from, size_t to)
             put(o, "&lt;", 4);
         } else if (s[i] == '>') {
             put(o, "&gt;", 4);
+
         } else {
             put(o, s + i, 1);
         }
@@ -505,38 +538,39 @@ int snippet_make(const struct snippet_terms *t, const char *text, size_t len,
     struct window win;
     struct out o = {NULL, 0, 0, 0};
     size_t n = len < SCAN_MAX ? len : SCAN_MAX, from, to, trimmed = len;
+    size_t lead = 0, scanned = 0;
     const char *omit = style->omit ? style->omit : "";
 
     *out = NULL;
     *marked = 0;
-    if (split_words(t, text, n, style->max_len, &ws) < 0) {
+    if (split_words(t, text, n, style->max_len, &ws, &scanned) < 0) {
         free(ws.w);
         return err_set(e, ERR_NOMEM, "out of memory");
     }
+    if (scanned == len)
+        scanned = SIZE_MAX;
     while (trimmed > 0 && is_space(text[trimmed - 1]))
         trimmed--;
-    win = best_window(&ws, style->max_len);
+    while (lead < trimmed && is_space(text[lead]))
+        lead++;
+    win = best_window(&ws, style->max_len, scanned);
     if (win.last > win.first) {
         from = ws.w[win.first].start;
         to = ws.w[win.last - 1].end;
-        if (win.first == 0) {
-            /* Text before the first word, such as "(", when it fits. */
-            size_t lead = 0;
-            while (lead < from && is_space(text[lead]))
-                lead++;
-            if (to - lead <= style->max_len)
-                from = lead;
-        }
-        /* The rest of the text after the last word, when it fits. */
-        if (win.last == ws.n && trimmed - from <= style->max_len)
+        /* Text before the first word, such as "(", when it fits. */
+        if (win.first == 0 && to - lead <= style->max_len)
+            from = lead;
+        /* The rest of the text after the last word, when it was read and
+         * fits. */
+        if (win.last == ws.n && scanned == SIZE_MAX &&
+            trimmed - from <= style->max_len)
             to = trimmed;
     } else {
         /* No word fits: the beginning, cut between characters. */
-        for (from = 0; from < trimmed && is_space(text[from]);)
-            from++;
+        from = lead;
         to = char_cut(text, from, trimmed, style->max_len);
     }
-    if (from > 0)
+    if (from > lead)
         put(&o, omit, strlen(omit));
     for (size_t i = win.first, p = from; p < to;) {
         if (i < win.last && ws.w[i].start >= p && ws.w[i].end <= to) {

@@ -30,8 +30,9 @@ struct snippet_style {
 };
 
 /*
- * The snippet of text[0..len): a malloc'd string, HTML-escaped apart from
- * the marks, white space and control characters collapsed to one space.
+ * The snippet of text[0..len): a malloc'd string, HTML-escaped (& < >) for
+ * element content apart from the marks, runs of white space and other ASCII control
+ * characters shown as one space.
  * *marked tells whether it holds a query word. Text without any shows its
  * beginning.
  */

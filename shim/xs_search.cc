@@ -7,6 +7,7 @@
 #include "xs_internal.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string_view>
@@ -222,7 +223,11 @@ static bool tie_free_page(xs_enquire *enq, uint32_t offset, uint32_t limit,
                           uint32_t check_at_least, xs_mset &m)
 {
     const uint32_t before = offset > 0 ? 1 : 0;
-    m.mset = enq->enq.get_mset(offset - before, limit + before + 1,
+    /* Xapian clamps a page past its end; only the sum must not wrap. */
+    const uint64_t want = std::min<uint64_t>(uint64_t{limit} + before + 1,
+                                             UINT32_MAX);
+    m.mset = enq->enq.get_mset(offset - before,
+                               static_cast<Xapian::doccount>(want),
                                check_at_least);
     const Xapian::doccount n = m.mset.size();
     const Xapian::doccount end = std::min<Xapian::doccount>(n, before + limit);
@@ -263,16 +268,18 @@ int xs_enquire_get_mset(xs_enquire *enq, uint32_t offset, uint32_t limit,
         clear_spies(enq);
 
         auto m = std::make_unique<xs_mset>();
-        if (!enq->relevance_ties ||
-            !tie_free_page(enq, offset, limit, check_at_least, *m)) {
-            if (enq->relevance_ties) {
-                /* reverse = false: ties in ascending value order. */
+        /* An empty page (totals or facets only) has no order to get. */
+        const bool ties = enq->relevance_ties && limit > 0;
+        if (!ties || !tie_free_page(enq, offset, limit, check_at_least, *m)) {
+            if (ties) {
+                /* A tie crosses an edge of the page: Xapian's own order
+                 * (reverse = false: ascending values). */
                 clear_spies(enq);
                 enq->enq.set_sort_by_relevance_then_value(enq->tie_slot,
                                                           false);
             }
             m->mset = enq->enq.get_mset(offset, limit, check_at_least);
-            if (enq->relevance_ties)
+            if (ties)
                 enq->enq.set_sort_by_relevance();
             m->order.clear();
             for (Xapian::doccount i = 0; i < m->mset.size(); i++)

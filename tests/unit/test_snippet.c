@@ -90,6 +90,23 @@ static void snippet_should_mark_wildcard_and_symbol_words(void **state)
     expect(snip("model", "The model's weights."), "The [model's] weights.", 1);
 }
 
+static void snippet_should_mark_words_whose_stem_changes_their_start(
+    void **state)
+{
+    (void)state;
+    expect(snip("die", "To die, dying."), "To [die], [dying].", 1);
+    expect(snip_in("porter", "ai", "ay and ai", 200), "[ay] and [ai]", 1);
+}
+
+static void snippet_should_split_words_as_the_indexer_does(void **state)
+{
+    (void)state;
+    /* Decimal points and the curly apostrophe stay inside words. */
+    expect(snip("3.14", "Pi is 3.14, not 3."), "Pi is [3.14], not 3.", 1);
+    expect(snip("don't", "We don\xe2\x80\x99t stop."),
+           "We [don\xe2\x80\x99t] stop.", 1);
+}
+
 static void snippet_should_fold_accents_and_case(void **state)
 {
     (void)state;
@@ -125,6 +142,12 @@ static void snippet_should_show_the_start_without_a_match(void **state)
     r = snip_in("english", "zebra",
                 "One two three four five six seven eight nine ten.", 20);
     expect(r, "One two three four...", 0);
+    /* Leading space is not text cut off. */
+    expect(snip("hello", "  hello world"), "[hello] world", 1);
+    /* A first word too long to show is cut, not skipped. */
+    r = snip_in("english", "zebra",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa one two three", 20);
+    expect(r, "aaaaaaaaaaaaaaaaaaaa...", 0);
 }
 
 static void snippet_should_cut_around_the_best_window(void **state)
@@ -171,6 +194,13 @@ static void snippet_should_take_the_first_window_with_every_word(void **state)
 
     assert_int_equal(strncmp(r.text, "[Deep] [graph]", 14), 0);
     free(r.text);
+
+    /* Nothing past where reading stopped is shown unmarked. */
+    r = snip_in("english", "x y",
+                "y zz zzzzzz x zzz zzzzzz zz zzz x x zzz zzz y y", 32);
+    assert_null(strstr(r.text, " y"));
+    assert_null(strstr(r.text, " x "));
+    free(r.text);
 }
 
 static void snippet_should_never_cut_inside_a_character(void **state)
@@ -189,6 +219,9 @@ int main(void)
         cmocka_unit_test(snippet_should_mark_words_by_their_stem),
         cmocka_unit_test(snippet_should_mark_only_words_that_add_weight),
         cmocka_unit_test(snippet_should_mark_wildcard_and_symbol_words),
+        cmocka_unit_test(
+            snippet_should_mark_words_whose_stem_changes_their_start),
+        cmocka_unit_test(snippet_should_split_words_as_the_indexer_does),
         cmocka_unit_test(snippet_should_fold_accents_and_case),
         cmocka_unit_test(snippet_should_stem_other_languages),
         cmocka_unit_test(snippet_should_escape_html_and_collapse_space),

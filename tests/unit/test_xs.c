@@ -841,6 +841,16 @@ static void enquire_should_break_relevance_ties_by_slot(void **state)
     assert_int_equal(xs_mset_docid(m, 0), 2);
     xs_mset_free(m);
 
+    /* A page as large as it gets holds everything from its offset. */
+    assert_int_equal(xs_enquire_get_mset(enq, 0, UINT32_MAX, 0, &m, &e), 0);
+    assert_int_equal(xs_mset_size(m), 3);
+    xs_mset_free(m);
+    assert_int_equal(
+        xs_enquire_get_mset(enq, 1, UINT32_MAX - 1, 0, &m, &e), 0);
+    assert_int_equal(xs_mset_size(m), 2);
+    assert_int_equal(xs_mset_docid(m, 0), 1);
+    xs_mset_free(m);
+
     /* Pages of one: the ties cross every page edge. */
     for (uint32_t offset = 0; offset < 3; offset++) {
         static const uint32_t want[] = {2, 1, 3};
