@@ -53,12 +53,14 @@ if [ "$do_build" = 1 ]; then
     cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         >/dev/null
     cmake --build "$build_dir" -j"$(nproc)" \
-        --target pwc-index make_queries query_bench fts5_peer >/dev/null
+        --target pwc-index make_queries query_bench fts5_peer xapian_floor \
+        >/dev/null
 fi
 pwc_index=$build_dir/indexer/pwc-index
 make_queries=$build_dir/bench/make_queries
 query_bench=$build_dir/bench/query_bench
 fts5_peer=$build_dir/bench/fts5_peer
+xapian_floor=$build_dir/bench/xapian_floor
 
 declare -A R # results, keyed "crawl-number:engine:figure"
 
@@ -149,6 +151,20 @@ query_mode() {
         "$work/fts5-$mode.hits")
 }
 
+# Xapian alone on our index: the floor under our query times.
+floor_mode() {
+    local k=$1 work=$2 kind
+    log "queries: Xapian alone"
+    "$xapian_floor" -i "$work/pwc-index" -q "$work/queries.tsv" \
+        -r "$rounds" >"$work/xapian-floor.out"
+    for kind in all free phrase rare; do
+        for f in p50_ms p99_ms; do
+            R[$k:floor:$kind:$f]=$(result_field "$work/xapian-floor.out" \
+                xapian floor "$kind" "$f")
+        done
+    done
+}
+
 bench_crawl() {
     local k=$1 crawl=$2 work
     work=$out_root/$(basename "$(cd "$crawl" && pwd)")
@@ -168,6 +184,7 @@ bench_crawl() {
     done
     query_mode "$k" "$work" full
     query_mode "$k" "$work" nosnip
+    floor_mode "$k" "$work"
 }
 
 ratio() {
@@ -217,6 +234,13 @@ print_crawl() {
         "${R[$k:fts5:full:all:hits_avg]}"
     row "queries without hits" "${R[$k:pwc:full:all:zero_hit]}" \
         "${R[$k:fts5:full:all:zero_hit]}"
+    echo "  Xapian alone on our index, the floor under ours (its parser,"
+    echo "  top 10 by BM25, data fetched; no snippets, joins or replies):"
+    for f in p50_ms p99_ms; do
+        printf '  %-26s %11s   ours full / Xapian alone: %s\n' \
+            "Xapian alone ${f%_ms} ms" "${R[$k:floor:all:$f]}" \
+            "$(ratio "${R[$k:pwc:full:all:$f]}" "${R[$k:floor:all:$f]}")"
+    done
     echo "  top-10 overlap ours/FTS5: ${R[$k:overlap:full]}% of hits"
     echo "  (ratio < 1 is better for ours on times, sizes and memory;"
     echo "  > 1 is better on rates)"
