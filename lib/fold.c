@@ -270,7 +270,7 @@ uint64_t text_title_key(const char *s, size_t len)
     uint64_t h = FNV_OFFSET;
     struct scratch sc;
     size_t i = 0, end;
-    const char *res;
+    const char *res = NULL;
     char *fixed;
     utf8proc_ssize_t n;
     unsigned char c;
