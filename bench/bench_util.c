@@ -143,3 +143,30 @@ void bench_report(FILE *f, const char *engine, const char *mode,
         report_kind(f, engine, mode, s, n, rounds, kinds[k], ms);
     free(ms);
 }
+
+int bench_run_passes(const struct bench_queries *qs, unsigned rounds,
+                     bench_query_fn fn, void *ctx, struct bench_sample **out,
+                     size_t *n, struct err *e)
+{
+    struct bench_sample warm, *samples = calloc(qs->n * rounds,
+                                                sizeof(*samples));
+    size_t k = 0;
+    int rc = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (!samples)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < qs->n && rc == 0; i++)
+        rc = fn(ctx, &qs->q[i], i, -1, &warm, e);
+    for (unsigned r = 0; r < rounds && rc == 0; r++)
+        for (size_t i = 0; i < qs->n && rc == 0; i++, k++)
+            rc = fn(ctx, &qs->q[i], i, (int)r, &samples[k], e);
+    if (rc < 0) {
+        free(samples);
+        return rc;
+    }
+    *out = samples;
+    *n = k;
+    return 0;
+}

@@ -43,4 +43,20 @@ struct bench_sample {
 void bench_report(FILE *f, const char *engine, const char *mode,
                   struct bench_sample *s, size_t n, unsigned rounds);
 
+/*
+ * Runs one query of a pass: round is -1 for the warm-up pass, else the
+ * timed pass's number. Fills out (kind, hits, and ms for what it timed).
+ */
+typedef int (*bench_query_fn)(void *ctx, const struct bench_query *q,
+                              size_t i, int round, struct bench_sample *out,
+                              struct err *e);
+
+/*
+ * One untimed warm-up pass over qs, then rounds timed passes, all through
+ * fn. *out gets the timed samples (malloc'd, *n of them) unless fn fails.
+ */
+int bench_run_passes(const struct bench_queries *qs, unsigned rounds,
+                     bench_query_fn fn, void *ctx, struct bench_sample **out,
+                     size_t *n, struct err *e);
+
 #endif

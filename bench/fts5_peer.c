@@ -539,19 +539,27 @@ static void dump_hits(FILE *f, size_t i, const cJSON *reply)
     fputc('\n', f);
 }
 
-static int time_query(struct peer *p, const struct bench_query *q,
-                      struct bench_sample *s, FILE *dump, size_t i,
-                      struct err *e)
+struct timed_peer {
+    struct peer *p;
+    FILE *dump; /* the first timed pass's hits, or NULL */
+};
+
+static int time_query(void *ctx, const struct bench_query *q, size_t i,
+                      int round, struct bench_sample *s, struct err *e)
 {
+    struct timed_peer *tp = ctx;
     cJSON *reply = NULL;
+    size_t fallbacks = tp->p->fallbacks;
     double t0 = bench_now_ms(), t1, t2;
-    int rc = peer_search(p, q->text, &reply, e);
+    int rc = peer_search(tp->p, q->text, &reply, e);
 
     t1 = bench_now_ms();
+    if (round < 0)
+        tp->p->fallbacks = fallbacks; /* counted on timed passes only */
     s->kind = q->kind;
     s->hits = cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits"));
-    if (dump && rc == 0)
-        dump_hits(dump, i, reply);
+    if (tp->dump && round == 0 && rc == 0)
+        dump_hits(tp->dump, i, reply);
     t2 = bench_now_ms();
     cJSON_Delete(reply);
     s->ms = (t1 - t0) + (bench_now_ms() - t2);
@@ -567,34 +575,28 @@ struct query_opts {
 static int peer_query(const struct query_opts *o, struct err *e)
 {
     struct bench_queries qs = {NULL, 0};
-    struct bench_sample *samples = NULL, warm;
+    struct bench_sample *samples = NULL;
     struct peer p;
-    FILE *dump = NULL;
+    struct timed_peer tp = {&p, NULL};
     size_t n = 0;
     int rc = bench_queries_load(o->queries, &qs, e);
 
     memset(&p, 0, sizeof(p));
     if (rc == 0)
         rc = peer_open(o->db, o->snippets, &p, e);
-    if (rc == 0 && !(samples = calloc(qs.n * o->rounds, sizeof(*samples))))
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    if (rc == 0 && o->dump && !(dump = fopen(o->dump, "w")))
+    if (rc == 0 && o->dump && !(tp.dump = fopen(o->dump, "w")))
         rc = err_set(e, ERR_IO, "%s: cannot write", o->dump);
-    for (size_t i = 0; rc == 0 && i < qs.n; i++)
-        rc = time_query(&p, &qs.q[i], &warm, NULL, i, e);
-    p.fallbacks = 0;
-    for (unsigned k = 0; rc == 0 && k < o->rounds; k++)
-        for (size_t i = 0; rc == 0 && i < qs.n; i++, n++)
-            rc = time_query(&p, &qs.q[i], &samples[n], k == 0 ? dump : NULL, i,
-                            e);
+    if (rc == 0)
+        rc = bench_run_passes(&qs, o->rounds, time_query, &tp, &samples, &n,
+                              e);
     if (rc == 0) {
         bench_report(stdout, "fts5", o->snippets ? "full" : "nosnip", samples,
                      n, o->rounds);
         printf("note engine=fts5 any_word_fallbacks=%zu\n",
                p.fallbacks / o->rounds);
     }
-    if (dump)
-        fclose(dump);
+    if (tp.dump)
+        fclose(tp.dump);
     free(samples);
     peer_close(&p);
     bench_queries_fini(&qs);

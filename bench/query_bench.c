@@ -97,26 +97,32 @@ static void dump_hits(FILE *f, size_t i, const cJSON *reply)
     fputc('\n', f);
 }
 
+struct run {
+    struct searcher *s;
+    struct search_req base;
+    FILE *dump; /* the first timed pass's hits, or NULL */
+};
+
 /* Runs one query; the time covers the search and freeing its reply. */
-static int run_query(struct searcher *s, const struct search_req *base,
-                     const struct bench_query *q, struct bench_sample *out,
-                     FILE *dump, size_t i, struct err *e)
+static int run_query(void *ctx, const struct bench_query *q, size_t i,
+                     int round, struct bench_sample *out, struct err *e)
 {
-    struct search_req r = *base;
+    struct run *run = ctx;
+    struct search_req r = run->base;
     cJSON *reply = NULL;
     double t0, t1, t2;
     int rc;
 
     r.q = q->text;
     t0 = bench_now_ms();
-    rc = search_run(s, &r, &reply, e);
+    rc = search_run(run->s, &r, &reply, e);
     t1 = bench_now_ms();
     if (rc < 0)
         return rc;
     out->kind = q->kind;
     out->hits = cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits"));
-    if (dump)
-        dump_hits(dump, i, reply);
+    if (run->dump && round == 0)
+        dump_hits(run->dump, i, reply);
     t2 = bench_now_ms();
     cJSON_Delete(reply);
     out->ms = (t1 - t0) + (bench_now_ms() - t2);
@@ -126,33 +132,22 @@ static int run_query(struct searcher *s, const struct search_req *base,
 static int run_all(struct searcher *s, const struct opts *o,
                    const struct bench_queries *qs, struct err *e)
 {
-    struct bench_sample *samples, warm;
-    struct search_req base;
-    FILE *dump = NULL;
+    struct run run = {s, {0}, NULL};
+    struct bench_sample *samples = NULL;
     size_t n = 0;
-    int rc = 0;
+    int rc;
 
-    samples = calloc(qs->n * o->rounds, sizeof(*samples));
-    if (!samples)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    if (o->dump && !(dump = fopen(o->dump, "w"))) {
-        free(samples);
+    if (o->dump && !(run.dump = fopen(o->dump, "w")))
         return err_set(e, ERR_IO, "%s: cannot write", o->dump);
-    }
-    search_req_init(&base);
+    search_req_init(&run.base);
     if (o->no_snippets)
-        base.snippet_bytes = 0;
-    for (size_t i = 0; i < qs->n && rc == 0; i++)
-        rc = run_query(s, &base, &qs->q[i], &warm, NULL, i, e);
-    for (unsigned k = 0; k < o->rounds && rc == 0; k++)
-        for (size_t i = 0; i < qs->n && rc == 0; i++, n++)
-            rc = run_query(s, &base, &qs->q[i], &samples[n],
-                           k == 0 ? dump : NULL, i, e);
+        run.base.snippet_bytes = 0;
+    rc = bench_run_passes(qs, o->rounds, run_query, &run, &samples, &n, e);
     if (rc == 0)
         bench_report(stdout, "pwc", o->no_snippets ? "nosnip" : "full", samples,
                      n, o->rounds);
-    if (dump)
-        fclose(dump);
+    if (run.dump)
+        fclose(run.dump);
     free(samples);
     return rc;
 }

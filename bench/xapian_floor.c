@@ -60,29 +60,32 @@ static int run_query(struct floor *fl, const char *text, struct err *e)
     return rc;
 }
 
+/* The time covers parsing, matching and fetching. */
+static int time_query(void *ctx, const struct bench_query *q, size_t i,
+                      int round, struct bench_sample *out, struct err *e)
+{
+    double t0 = bench_now_ms();
+    int rc = run_query(ctx, q->text, e);
+
+    (void)i;
+    (void)round;
+    out->ms = bench_now_ms() - t0;
+    out->kind = q->kind;
+    out->hits = rc;
+    return rc < 0 ? rc : 0;
+}
+
 static int run_all(struct floor *fl, const struct bench_queries *qs,
                    unsigned rounds, struct err *e)
 {
-    struct bench_sample *samples = calloc(qs->n * rounds, sizeof(*samples));
+    struct bench_sample *samples = NULL;
     size_t n = 0;
-    int rc = 0;
+    int rc = bench_run_passes(qs, rounds, time_query, fl, &samples, &n, e);
 
-    if (!samples)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < qs->n && rc >= 0; i++)
-        rc = run_query(fl, qs->q[i].text, e);
-    for (unsigned k = 0; k < rounds && rc >= 0; k++)
-        for (size_t i = 0; i < qs->n && rc >= 0; i++, n++) {
-            double t0 = bench_now_ms();
-            rc = run_query(fl, qs->q[i].text, e);
-            samples[n].ms = bench_now_ms() - t0;
-            samples[n].kind = qs->q[i].kind;
-            samples[n].hits = rc;
-        }
-    if (rc >= 0)
+    if (rc == 0)
         bench_report(stdout, "xapian", "floor", samples, n, rounds);
     free(samples);
-    return rc < 0 ? rc : 0;
+    return rc;
 }
 
 static int open_floor(const char *index, struct floor *fl, struct err *e)
