@@ -51,10 +51,11 @@ enum {
 /*
  * Version of this layout, kept in each index's "schema" metadata. Readers
  * and updaters refuse an index of another version rather than miss terms
- * it spells differently. 3: the abstract and README copies under their
- * prefixes have no positions.
+ * it spells differently or data it cannot read. 3: the abstract and
+ * README copies under their prefixes have no positions. 4: document data
+ * is a zstd frame.
  */
-#define SCHEMA_VERSION "3"
+#define SCHEMA_VERSION "4"
 
 /* Longest term Xapian's glass backend stores, with room to spare. */
 #define TERM_MAX 240

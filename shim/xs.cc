@@ -153,7 +153,8 @@ static int get_data(const Xapian::Database &db, uint32_t docid, char **data,
     *data = nullptr;
     if (docid == 0)
         return xs_err(e, ERR_NOTFOUND, "document id 0 does not exist");
-    return xs_copy_out(db.get_document(docid).get_data(), data, len, e);
+    return xs_data_unpack(db.get_document(docid).get_data(), docid, data, len,
+                          e);
 }
 
 int xs_db_find_term(xs_db *db, const char *term, uint32_t *docid, struct err *e)
@@ -444,7 +445,7 @@ void xs_doc_clear(xs_doc *doc)
 int xs_doc_set_data(xs_doc *doc, const char *data, size_t len, struct err *e)
 {
     try {
-        doc->doc.set_data(xs_bytes(data, len));
+        doc->doc.set_data(xs_data_pack(data, len));
         return 0;
     } catch (...) {
         return xs_fail(e);

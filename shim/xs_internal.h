@@ -69,6 +69,15 @@ inline std::string xs_bytes(const char *p, size_t len)
     return p ? std::string(p, len) : std::string();
 }
 
+/*
+ * Document data as it is stored (see xs_docdata.cc): pack before
+ * Document::set_data, unpack what get_data returns into a malloc'd,
+ * NUL-terminated buffer. Unpacking names docid in its errors.
+ */
+std::string xs_data_pack(const char *data, size_t len);
+int xs_data_unpack(const std::string &packed, uint32_t docid, char **out,
+                   size_t *len, struct err *e);
+
 /* Copies s to a malloc'd, NUL-terminated buffer. */
 int xs_copy_out(const std::string &s, char **out, size_t *len, struct err *e);
 

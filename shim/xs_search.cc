@@ -358,7 +358,8 @@ int xs_mset_data(xs_mset *m, uint32_t i, char **data, size_t *len,
 {
     try {
         *data = nullptr;
-        return xs_copy_out(hit_doc(m, i).get_data(), data, len, e);
+        const Xapian::Document &doc = hit_doc(m, i);
+        return xs_data_unpack(doc.get_data(), doc.get_docid(), data, len, e);
     } catch (...) {
         return xs_fail(e);
     }

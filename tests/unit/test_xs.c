@@ -634,6 +634,120 @@ static void wdb_should_replace_and_delete_by_term(void **state)
     assert_int_equal(doccount(path), 2);
 }
 
+/* Writes one document per blob under "Qb<i>", then reads each back. */
+static void doc_data_should_round_trip(void **state)
+{
+    struct err e = {0};
+    char path[128];
+    static char big[300000], noise[100000];
+    const struct {
+        const char *p;
+        size_t len;
+    } blobs[] = {
+        {"", 0},
+        {"x", 1},
+        {"nul\0inside\0", 11},
+        {big, sizeof(big)},
+        {noise, sizeof(noise)},
+    };
+    size_t n_blobs = sizeof(blobs) / sizeof(blobs[0]);
+    unsigned seed = 7;
+    xs_wdb *w;
+    xs_doc *doc = NULL;
+    xs_db *db;
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = "graph neural networks "[i % 22];
+    for (size_t i = 0; i < sizeof(noise); i++) {
+        seed = seed * 1103515245u + 12345u;
+        noise[i] = (char)(seed >> 16);
+    }
+    tmp_path(path, sizeof(path), "blobs");
+    w = open_writer(path, XS_WDB_CREATE);
+    assert_int_equal(xs_doc_new(&doc, &e), 0);
+    for (size_t i = 0; i < n_blobs; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "Qb%zu", i);
+        xs_doc_clear(doc);
+        add_term(doc, "", id);
+        assert_int_equal(xs_doc_set_data(doc, blobs[i].p, blobs[i].len, &e),
+                         0);
+        assert_int_equal(xs_wdb_add(w, doc, NULL, &e), 0);
+    }
+    assert_int_equal(xs_wdb_commit(w, &e), 0);
+    xs_doc_free(doc);
+    xs_wdb_free(w);
+
+    db = open_reader(path);
+    for (size_t i = 0; i < n_blobs; i++) {
+        char id[16], *data = NULL;
+        size_t len = 99;
+        uint32_t did = 0;
+        snprintf(id, sizeof(id), "Qb%zu", i);
+        assert_int_equal(xs_db_find_term(db, id, &did, &e), 0);
+        assert_int_equal(xs_db_get_data(db, did, &data, &len, &e), 0);
+        assert_int_equal(len, blobs[i].len);
+        assert_memory_equal(data, blobs[i].p, len);
+        assert_int_equal(data[len], '\0');
+        free(data);
+    }
+    xs_db_free(db);
+}
+
+/* Overwrites the first byte of every zstd frame magic in a table file. */
+static int damage_frames(const char *table)
+{
+    static const unsigned char magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+    FILE *f = fopen(table, "r+b");
+    unsigned char buf[1 << 16];
+    size_t n;
+    int hits = 0;
+
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf), f);
+    for (size_t i = 0; i + 4 <= n; i++) {
+        if (memcmp(buf + i, magic, 4) == 0) {
+            buf[i] = 0;
+            hits++;
+        }
+    }
+    rewind(f);
+    assert_int_equal(fwrite(buf, 1, n, f), n);
+    fclose(f);
+    return hits;
+}
+
+static void doc_data_should_report_damage_with_its_document(void **state)
+{
+    struct err e = {0};
+    char path[128], table[160], *data = NULL;
+    const char *text = "{\"title\":\"Graph networks\"}";
+    uint32_t did = 0;
+    xs_wdb *w;
+    xs_doc *doc = NULL;
+    xs_db *db;
+    (void)state;
+
+    tmp_path(path, sizeof(path), "damaged");
+    w = open_writer(path, XS_WDB_CREATE);
+    assert_int_equal(xs_doc_new(&doc, &e), 0);
+    add_term(doc, "", "Qhurt");
+    assert_int_equal(xs_doc_set_data(doc, text, strlen(text), &e), 0);
+    assert_int_equal(xs_wdb_add(w, doc, &did, &e), 0);
+    assert_int_equal(xs_wdb_commit(w, &e), 0);
+    xs_doc_free(doc);
+    xs_wdb_free(w);
+
+    snprintf(table, sizeof(table), "%s/docdata.glass", path);
+    assert_int_equal(damage_frames(table), 1);
+    db = open_reader(path);
+    assert_int_equal(xs_db_get_data(db, did, &data, NULL, &e), ERR_FORMAT);
+    assert_null(data);
+    assert_non_null(strstr(e.msg, "document 1"));
+    xs_db_free(db);
+}
+
 static void wdb_should_discard_uncommitted_changes_on_free(void **state)
 {
     struct err e = {0};
@@ -1285,6 +1399,8 @@ int main(void)
         cmocka_unit_test(mset_should_return_data_and_values),
         cmocka_unit_test(db_should_list_terms_with_prefix),
         cmocka_unit_test(db_should_report_missing_documents),
+        cmocka_unit_test(doc_data_should_round_trip),
+        cmocka_unit_test(doc_data_should_report_damage_with_its_document),
         cmocka_unit_test(db_should_see_commits_after_reopen),
         cmocka_unit_test(db_should_open_stub_files),
         cmocka_unit_test(sortable_should_keep_numeric_order),
