@@ -153,8 +153,8 @@ static int get_data(const Xapian::Database &db, uint32_t docid, char **data,
     *data = nullptr;
     if (docid == 0)
         return xs_err(e, ERR_NOTFOUND, "document id 0 does not exist");
-    return xs_data_unpack(db.get_document(docid).get_data(), docid, data, len,
-                          e);
+    return xs_data_unpack(db.get_document(docid).get_value(XS_DATA_SLOT),
+                          docid, data, len, e);
 }
 
 int xs_db_find_term(xs_db *db, const char *term, uint32_t *docid, struct err *e)
@@ -445,7 +445,7 @@ void xs_doc_clear(xs_doc *doc)
 int xs_doc_set_data(xs_doc *doc, const char *data, size_t len, struct err *e)
 {
     try {
-        doc->doc.set_data(xs_data_pack(data, len));
+        doc->doc.add_value(XS_DATA_SLOT, xs_data_pack(data, len));
         return 0;
     } catch (...) {
         return xs_fail(e);
@@ -466,6 +466,8 @@ int xs_doc_add_term(xs_doc *doc, const char *term, unsigned wdf_inc,
 int xs_doc_add_value(xs_doc *doc, unsigned slot, const char *val, size_t len,
                      struct err *e)
 {
+    if (slot == XS_DATA_SLOT)
+        return xs_err(e, ERR_USAGE, "value slot 250 holds the document data");
     try {
         doc->doc.add_value(slot, xs_bytes(val, len));
         return 0;

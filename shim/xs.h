@@ -135,6 +135,13 @@ int xs_compact(const char *const *srcs, size_t n, const char *dst,
 
 /* ---- documents ----------------------------------------------------- */
 
+/*
+ * A document's stored data (its record, what a hit shows) lives in this
+ * value slot, packed with zstd (see xs_docdata.cc); callers leave the slot
+ * alone and go through xs_doc_set_data and the *_get_data calls.
+ */
+#define XS_DATA_SLOT 250u
+
 int xs_doc_new(xs_doc **out, struct err *e);
 void xs_doc_free(xs_doc *doc);
 /* Empties doc for reuse (terms, values, data). */
@@ -144,6 +151,7 @@ int xs_doc_set_data(xs_doc *doc, const char *data, size_t len,
 /* Adds a term with wdf increment wdf_inc (0 gives a boolean term). */
 int xs_doc_add_term(xs_doc *doc, const char *term, unsigned wdf_inc,
                     struct err *e);
+/* slot XS_DATA_SLOT is refused (ERR_USAGE). */
 int xs_doc_add_value(xs_doc *doc, unsigned slot, const char *val,
                      size_t len, struct err *e);
 

@@ -1,10 +1,12 @@
 /*
- * Document data as stored: a zstd frame. Glass would otherwise keep it
- * deflated with zlib, and inflating ten records was about a third of
- * Xapian's own time for a top-10 page; zstd reads them back several times
- * faster at the same size. Xapian tries zlib on every tag it stores and
- * keeps the result only when it is smaller, which a zstd frame never is,
- * so nothing is compressed twice.
+ * Document data as stored: a zstd frame in the value slot XS_DATA_SLOT.
+ * Glass keeps Xapian's own document data deflated with zlib; inflating
+ * the ten records of a result page was about a third of Xapian's time for
+ * it, and zstd reads them back several times faster at the same size. A
+ * value slot rather than the document data because glass deflates every
+ * document data tag it writes, at the build and again at compaction,
+ * while value streams are stored as they are: a zstd frame there is
+ * written once and never recompressed.
  *
  * Each thread keeps one compression and one decompression context: making
  * them costs far more than packing a record of a few kilobytes.

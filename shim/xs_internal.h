@@ -70,9 +70,9 @@ inline std::string xs_bytes(const char *p, size_t len)
 }
 
 /*
- * Document data as it is stored (see xs_docdata.cc): pack before
- * Document::set_data, unpack what get_data returns into a malloc'd,
- * NUL-terminated buffer. Unpacking names docid in its errors.
+ * Document data as it is stored in XS_DATA_SLOT (see xs_docdata.cc): pack
+ * before Document::add_value, unpack what get_value returns into a
+ * malloc'd, NUL-terminated buffer. Unpacking names docid in its errors.
  */
 std::string xs_data_pack(const char *data, size_t len);
 int xs_data_unpack(const std::string &packed, uint32_t docid, char **out,

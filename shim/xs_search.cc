@@ -359,7 +359,8 @@ int xs_mset_data(xs_mset *m, uint32_t i, char **data, size_t *len,
     try {
         *data = nullptr;
         const Xapian::Document &doc = hit_doc(m, i);
-        return xs_data_unpack(doc.get_data(), doc.get_docid(), data, len, e);
+        return xs_data_unpack(doc.get_value(XS_DATA_SLOT), doc.get_docid(),
+                              data, len, e);
     } catch (...) {
         return xs_fail(e);
     }
