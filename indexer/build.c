@@ -29,8 +29,13 @@
 
 #define MAX_PARTS 16
 #define QUEUE_CAP 256
-/* Documents a part buffers before writing them out, bounding memory. */
-#define PART_COMMIT_EVERY 25000
+/*
+ * Documents a part buffers before writing them out, bounding memory. Glass
+ * holds value changes, each paper's packed record among them, until a
+ * commit: at 25000 the 60k build peaked at 230 MiB, at 4000 at 130 MiB in
+ * the same time.
+ */
+#define PART_COMMIT_EVERY 4000
 /*
  * Documents Xapian's glass backend buffers before flushing postings to its
  * tables. Its default (10000) makes the in-memory change maps so large
