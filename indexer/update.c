@@ -5,6 +5,11 @@
  * changes nothing. Everything is committed as one transaction at the end:
  * readers see the index before the update or after it. Papers missing from
  * the new crawl are kept (a crawl may be partial).
+ *
+ * TODO: memory grows with the papers an update writes, since glass holds
+ * their postings and packed records until that one commit (123k new
+ * papers peaked at 420 MiB); an update of millions of papers should be
+ * written as a new generation and switched to, as a build is.
  */
 #include <stdio.h>
 #include <stdlib.h>
