@@ -191,10 +191,16 @@ static size_t word_end(const char *s, size_t n, size_t p)
     int w;
 
     while (p < n) {
-        if (ascii_word_byte((unsigned char)s[p])) {
+        unsigned char c = (unsigned char)s[p];
+
+        if (ascii_word_byte(c)) {
             p++;
             continue;
         }
+        /* Most words end at an ASCII space or punctuation mark. */
+        if (c < 0x80 && c != '\'' && c != '.' && c != ',' && c != '+' &&
+            c != '#')
+            return p;
         k = char_at(s, n, p, &w);
         if (w) {
             p += k;
