@@ -356,15 +356,17 @@ static int split_words(const struct snippet_terms *t, const char *s, size_t n,
         size_t k, end;
         struct word *cur;
 
-        if ((unsigned char)s[p] < 0x80 &&
-            !ascii_word_byte((unsigned char)s[p])) {
-            p++;
-            continue;
-        }
-        k = char_at(s, n, p, &w);
-        if (!w) {
-            p += k;
-            continue;
+        if ((unsigned char)s[p] < 0x80) {
+            if (!ascii_word_byte((unsigned char)s[p])) {
+                p++;
+                continue;
+            }
+        } else {
+            k = char_at(s, n, p, &w);
+            if (!w) {
+                p += k;
+                continue;
+            }
         }
         end = word_end(s, n, p);
         if (ws->n == ws->cap) {
