@@ -53,7 +53,7 @@ enum {
  * and updaters refuse an index of another version rather than miss terms
  * it spells differently or data it cannot read. 3: the abstract and
  * README copies under their prefixes have no positions. 4: document data
- * is a zstd frame in the shim's value slot.
+ * is packed with LZ4 in the shim's value slot.
  */
 #define SCHEMA_VERSION "4"
 

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config clang libclang-rt-14-dev
     libxapian-dev libstemmer-dev libmicrohttpd-dev libcjson-dev
-    libutf8proc-dev libjemalloc-dev zlib1g-dev libzstd-dev libcmocka-dev
+    libutf8proc-dev libjemalloc-dev zlib1g-dev liblz4-dev libcmocka-dev
     libsqlite3-dev
     libcurl4-openssl-dev curl wrk python3 time strace
 )

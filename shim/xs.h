@@ -137,7 +137,7 @@ int xs_compact(const char *const *srcs, size_t n, const char *dst,
 
 /*
  * A document's stored data (its record, what a hit shows) lives in this
- * value slot, packed with zstd (see xs_docdata.cc); callers leave the slot
+ * value slot, packed with LZ4 (see xs_docdata.cc); callers leave the slot
  * alone and go through xs_doc_set_data and the *_get_data calls.
  */
 #define XS_DATA_SLOT 250u
