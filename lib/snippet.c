@@ -17,6 +17,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "schema.h"
 #include "text.h"
 
 #define MAX_TERMS 64
@@ -94,7 +95,7 @@ int snippet_terms_new(const xs_query *q, xs_qparser *qp, const char *lang,
         return err_set(e, ERR_NOMEM, "out of memory");
     t->qp = qp;
     t->prefilter = stems_keep_prefix(lang);
-    rc = xs_query_highlight_terms(q, add_term, t, e);
+    rc = xs_query_highlight_terms(q, schema_id_prefixes, add_term, t, e);
     if (rc < 0) {
         snippet_terms_free(t);
         return rc;

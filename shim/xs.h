@@ -274,14 +274,16 @@ int xs_query_boolean(xs_query *q, xs_query **out, struct err *e);
 int xs_query_is_empty(const xs_query *q);
 /*
  * Calls fn for each term of q that adds weight, so that a snippet can mark
- * it: not excluded, filter or zero-weighted terms. Terms come without
- * their field prefix; prefix is non-zero for a wildcard's pattern (every
- * stem beginning with it matches). fn returns non-zero to stop.
+ * it: not excluded, filter or zero-weighted terms, nor terms whose Xapian
+ * prefix is one of skip (NULL-terminated; NULL skips none), such as ids
+ * that boost a hit but are no word of its text. Terms come without their
+ * field prefix; prefix is non-zero for a wildcard's pattern (every stem
+ * beginning with it matches). fn returns non-zero to stop.
  */
 typedef int (*xs_mark_fn)(void *ctx, const char *term, size_t len,
                           int prefix);
-int xs_query_highlight_terms(const xs_query *q, xs_mark_fn fn, void *ctx,
-                             struct err *e);
+int xs_query_highlight_terms(const xs_query *q, const char *const *skip,
+                             xs_mark_fn fn, void *ctx, struct err *e);
 /* Xapian's description of the query, for "query as understood". */
 int xs_query_describe(const xs_query *q, char **out, struct err *e);
 void xs_query_free(xs_query *q);

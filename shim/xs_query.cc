@@ -6,6 +6,7 @@
 #include "xs_internal.h"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -143,11 +144,17 @@ void xs_query_free(xs_query *q)
     }
 }
 
-/* Drops a Xapian term prefix (upper-case letters, then ':' if present). */
-static std::string bare_term(const std::string &t)
+/*
+ * Drops a Xapian term prefix (upper-case letters, then ':' if present);
+ * "" when the prefix is one of skip.
+ */
+static std::string bare_term(const std::string &t, const char *const *skip)
 {
     size_t i = xs_prefix_len(t);
 
+    for (size_t k = 0; skip && skip[k]; k++)
+        if (t.compare(0, i, skip[k]) == 0 && strlen(skip[k]) == i)
+            return std::string();
     if (i > 0 && i < t.size() && t[i] == ':')
         i++;
     return t.substr(i);
@@ -167,17 +174,18 @@ static std::string wildcard_pattern(const Xapian::Query &q)
 
 /* Terms that add weight: not excluded (AND_NOT), filter or zero-weighted
  * ones. Returns non-zero when fn asked to stop. */
-static int highlight_terms(const Xapian::Query &q, xs_mark_fn fn, void *ctx)
+static int highlight_terms(const Xapian::Query &q, const char *const *skip,
+                           xs_mark_fn fn, void *ctx)
 {
     size_t n = q.get_num_subqueries();
 
     switch (q.get_type()) {
     case Xapian::Query::LEAF_TERM: {
-        std::string t = bare_term(*q.get_terms_begin());
+        std::string t = bare_term(*q.get_terms_begin(), skip);
         return t.empty() ? 0 : fn(ctx, t.data(), t.size(), 0);
     }
     case Xapian::Query::OP_WILDCARD: {
-        std::string t = bare_term(wildcard_pattern(q));
+        std::string t = bare_term(wildcard_pattern(q), skip);
         return t.empty() ? 0 : fn(ctx, t.data(), t.size(), 1);
     }
     case Xapian::Query::OP_AND_NOT:
@@ -193,16 +201,16 @@ static int highlight_terms(const Xapian::Query &q, xs_mark_fn fn, void *ctx)
         break;
     }
     for (size_t i = 0; i < n; i++)
-        if (highlight_terms(q.get_subquery(i), fn, ctx))
+        if (highlight_terms(q.get_subquery(i), skip, fn, ctx))
             return 1;
     return 0;
 }
 
-int xs_query_highlight_terms(const xs_query *q, xs_mark_fn fn, void *ctx,
-                             struct err *e)
+int xs_query_highlight_terms(const xs_query *q, const char *const *skip,
+                             xs_mark_fn fn, void *ctx, struct err *e)
 {
     try {
-        highlight_terms(q->q, fn, ctx);
+        highlight_terms(q->q, skip, fn, ctx);
         return 0;
     } catch (...) {
         return xs_fail(e);

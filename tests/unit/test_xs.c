@@ -1127,7 +1127,8 @@ static void highlight_terms(xs_qparser *qp, const char *text, unsigned flags,
     xs_query *q = NULL;
 
     assert_int_equal(xs_qparser_parse(qp, text, flags, &q, &e), 0);
-    assert_int_equal(xs_query_highlight_terms(q, collect_mark, &l, &e), 0);
+    assert_int_equal(xs_query_highlight_terms(q, NULL, collect_mark, &l, &e),
+                     0);
     snprintf(out, size, "%s", l.text);
     xs_query_free(q);
 }
@@ -1151,6 +1152,34 @@ static void query_should_list_the_terms_a_snippet_marks(void **state)
     highlight_terms(qp, "title:transfor*", QP_FLAGS | XS_QP_WILDCARD, got,
                     sizeof(got));
     assert_string_equal(got, "transfor*;");
+
+    {
+        /* An id boost beside the words: listed unless its prefix is
+         * skipped. */
+        static const char *const skip[] = {"XA", "XT", NULL};
+        struct term_list l = {""};
+        xs_query *words = NULL, *boost = NULL, *both = NULL, *subs[2];
+        assert_int_equal(xs_qparser_parse(qp, "networks", QP_FLAGS, &words,
+                                          &e),
+                         0);
+        assert_int_equal(xs_query_term("XT3c64003ba5aacd35", 1, &boost, &e),
+                         0);
+        subs[0] = words;
+        subs[1] = boost;
+        assert_int_equal(xs_query_combine(XS_OP_AND_MAYBE, subs, 2, &both,
+                                          &e),
+                         0);
+        assert_int_equal(
+            xs_query_highlight_terms(both, NULL, collect_mark, &l, &e), 0);
+        assert_string_equal(l.text, "network;3c64003ba5aacd35;");
+        l.text[0] = '\0';
+        assert_int_equal(
+            xs_query_highlight_terms(both, skip, collect_mark, &l, &e), 0);
+        assert_string_equal(l.text, "network;");
+        xs_query_free(words);
+        xs_query_free(boost);
+        xs_query_free(both);
+    }
 
     assert_int_equal(xs_qparser_stem(qp, "networks", 8, stem, sizeof(stem),
                                      &len, &e),
