@@ -511,7 +511,16 @@ static int is_space(char c)
 static void put_text(struct out *o, const char *s, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
-        if (is_space(s[i])) {
+        size_t plain = i;
+
+        /* Characters shown as they are go out a run at a time. */
+        while (plain < to && !is_space(s[plain]) && s[plain] != '&' &&
+               s[plain] != '<' && s[plain] != '>')
+            plain++;
+        if (plain > i) {
+            put(o, s + i, plain - i);
+            i = plain - 1;
+        } else if (is_space(s[i])) {
             while (i + 1 < to && is_space(s[i + 1]))
                 i++;
             put(o, " ", 1);
@@ -519,11 +528,8 @@ static void put_text(struct out *o, const char *s, size_t from, size_t to)
             put(o, "&amp;", 5);
         } else if (s[i] == '<') {
             put(o, "&lt;", 4);
-        } else if (s[i] == '>') {
-            put(o, "&gt;", 4);
-
         } else {
-            put(o, s + i, 1);
+            put(o, "&gt;", 4);
         }
     }
 }
