@@ -8,7 +8,7 @@
  *
  * TODO: memory grows with the papers an update writes, since glass holds
  * their postings and packed records until that one commit (123k new
- * papers peaked at 420 MiB); an update of millions of papers should be
+ * papers peaked at 455 MiB); an update of millions of papers should be
  * written as a new generation and switched to, as a build is.
  */
 #include <stdio.h>
