@@ -70,7 +70,7 @@ int schema_check(const char *version, const char *path, struct err *e)
 }
 
 const char *const schema_positionless[] = {PFX_ABSTRACT, PFX_README, NULL};
-const char *const schema_id_prefixes[] = {PFX_ARXIV, PFX_TITLE_KEY, NULL};
+const char *const schema_unmarked_prefixes[] = {PFX_TITLE_KEY, NULL};
 
 int schema_field_positions(const char *prefix)
 {

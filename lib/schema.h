@@ -79,9 +79,11 @@ size_t schema_filter_term(const char *prefix, const char *value, char *buf,
 int schema_field_positions(const char *prefix);
 /* The prefixes schema_field_positions() says no to, NULL-terminated. */
 extern const char *const schema_positionless[];
-/* Prefixes of terms that boost a hit by an id (arXiv id, title key), not
- * by a word of its text: snippets never mark them. NULL-terminated. */
-extern const char *const schema_id_prefixes[];
+/* Prefixes of terms that boost a hit by a key no word of its text can be
+ * (the title key, 16 hex digits of a hash): snippets leave them out, as
+ * they would never find them. NULL-terminated. An arXiv id can be a word
+ * ("see 1810.04805"), so its prefix is not among them. */
+extern const char *const schema_unmarked_prefixes[];
 
 /* 0 when version (an index's "schema" metadata, NULL or "" if missing)
  * is SCHEMA_VERSION; otherwise ERR_FORMAT saying to rebuild path. */

@@ -95,7 +95,8 @@ int snippet_terms_new(const xs_query *q, xs_qparser *qp, const char *lang,
         return err_set(e, ERR_NOMEM, "out of memory");
     t->qp = qp;
     t->prefilter = stems_keep_prefix(lang);
-    rc = xs_query_highlight_terms(q, schema_id_prefixes, add_term, t, e);
+    rc = xs_query_highlight_terms(q, schema_unmarked_prefixes, add_term, t,
+                                  e);
     if (rc < 0) {
         snippet_terms_free(t);
         return rc;
@@ -342,9 +343,9 @@ struct words {
 
 /*
  * Splits s[0..n) into words, matching each. Stops early once some stretch
- * of max_len bytes holds every query term, keeping max_len bytes more for
- * context: no later window can hold more distinct terms. *scanned is where
- * reading stopped.
+ * of max_len bytes holds every query term (there is at least one), keeping
+ * max_len bytes more for context: no later window can hold more distinct
+ * terms. *scanned is where reading stopped.
  */
 static int split_words(const struct snippet_terms *t, const char *s, size_t n,
                        size_t max_len, struct words *ws, size_t *scanned)
@@ -390,7 +391,7 @@ static int split_words(const struct snippet_terms *t, const char *s, size_t n,
             if (gone >= 0 && --counts[gone] == 0)
                 distinct--;
         }
-        if (distinct == t->n && stop == n && end + max_len < n)
+        if (t->n && distinct == t->n && stop == n && end + max_len < n)
             stop = end + max_len;
     }
     *scanned = p >= n ? n : stop;

@@ -203,6 +203,58 @@ static void snippet_should_take_the_first_window_with_every_word(void **state)
     free(r.text);
 }
 
+/* The snippet of text for words, with a boost term beside them as a
+ * search adds one (AND_MAYBE), marks "[" and "]". */
+static struct result snip_boosted(const char *words, const char *boost,
+                                  const char *text, size_t max_len)
+{
+    struct err e = {0, ""};
+    xs_qparser *qp = NULL;
+    xs_query *subs[2] = {NULL, NULL}, *q = NULL;
+    struct snippet_terms *t = NULL;
+    const struct snippet_style style = {max_len, "[", "]", "..."};
+    struct result r = {NULL, 0};
+
+    assert_int_equal(xs_qparser_new("english", &qp, &e), 0);
+    assert_int_equal(xs_qparser_parse(qp, words, FLAGS, &subs[0], &e), 0);
+    assert_int_equal(xs_query_term(boost, 1, &subs[1], &e), 0);
+    assert_int_equal(xs_query_combine(XS_OP_AND_MAYBE, subs, 2, &q, &e), 0);
+    assert_int_equal(snippet_terms_new(q, qp, "english", &t, &e), 0);
+    assert_int_equal(snippet_make(t, text, strlen(text), &style, &r.text,
+                                  &r.marked, &e),
+                     0);
+    snippet_terms_free(t);
+    xs_query_free(subs[0]);
+    xs_query_free(subs[1]);
+    xs_query_free(q);
+    xs_qparser_free(qp);
+    return r;
+}
+
+static void snippet_should_mark_arxiv_ids_but_not_title_keys(void **state)
+{
+    (void)state;
+    /* An arXiv id is a word a text can hold. */
+    expect(snip_boosted("bert", "XA1810.04805",
+                        "Code for BERT, see arxiv.org/abs/1810.04805 now.",
+                        200),
+           "Code for [BERT], see arxiv.org/abs/[1810.04805] now.", 1);
+    /* The title key is in no text: it must not keep the reading going
+     * past the window that holds every query word, nor be marked. */
+    expect(snip_boosted("graph", "XT3c64003ba5aacd35",
+                        "A graph. 3c64003ba5aacd35 is a key.", 200),
+           "A [graph]. 3c64003ba5aacd35 is a key.", 1);
+}
+
+static void snippet_should_show_the_whole_short_text_without_terms(
+    void **state)
+{
+    (void)state;
+    /* No query term at all: the text as it fits, nothing cut. */
+    expect(snip_in("english", "year:2017", "Deep learning.\n\n\n\n\n", 14),
+           "Deep learning.", 0);
+}
+
 static void snippet_should_never_cut_inside_a_character(void **state)
 {
     /* One word longer than the snippet: cut between characters. */
@@ -229,6 +281,9 @@ int main(void)
         cmocka_unit_test(snippet_should_cut_around_the_best_window),
         cmocka_unit_test(snippet_should_take_the_first_window_with_every_word),
         cmocka_unit_test(snippet_should_never_cut_inside_a_character),
+        cmocka_unit_test(snippet_should_mark_arxiv_ids_but_not_title_keys),
+        cmocka_unit_test(
+            snippet_should_show_the_whole_short_text_without_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
