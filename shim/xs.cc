@@ -436,8 +436,7 @@ void xs_doc_clear(xs_doc *doc)
      * document keeps writing into it. */
     try {
         doc->doc.clear_terms();
-        doc->doc.clear_values();
-        doc->doc.set_data(std::string());
+        doc->doc.clear_values(); /* the record lives in a value too */
     } catch (...) {
     }
 }
@@ -466,8 +465,12 @@ int xs_doc_add_term(xs_doc *doc, const char *term, unsigned wdf_inc,
 int xs_doc_add_value(xs_doc *doc, unsigned slot, const char *val, size_t len,
                      struct err *e)
 {
-    if (slot == XS_DATA_SLOT)
-        return xs_err(e, ERR_USAGE, "value slot 250 holds the document data");
+    if (slot == XS_DATA_SLOT) {
+        char msg[64];
+        snprintf(msg, sizeof(msg), "value slot %u holds the document data",
+                 XS_DATA_SLOT);
+        return xs_err(e, ERR_USAGE, msg);
+    }
     try {
         doc->doc.add_value(slot, xs_bytes(val, len));
         return 0;

@@ -144,7 +144,7 @@ int xs_compact(const char *const *srcs, size_t n, const char *dst,
 
 int xs_doc_new(xs_doc **out, struct err *e);
 void xs_doc_free(xs_doc *doc);
-/* Empties doc for reuse (terms, values, data). */
+/* Empties doc for reuse (terms, values and so its data). */
 void xs_doc_clear(xs_doc *doc);
 int xs_doc_set_data(xs_doc *doc, const char *data, size_t len,
                     struct err *e);
@@ -275,7 +275,7 @@ int xs_query_is_empty(const xs_query *q);
 /*
  * Calls fn for each term of q that adds weight, so that a snippet can mark
  * it: not excluded, filter or zero-weighted terms, nor terms whose Xapian
- * prefix is one of skip (NULL-terminated; NULL skips none), such as ids
+ * prefix is one of skip (NULL-terminated; NULL skips none), such as keys
  * that boost a hit but are no word of its text. Terms come without their
  * field prefix; prefix is non-zero for a wildcard's pattern (every stem
  * beginning with it matches). fn returns non-zero to stop.

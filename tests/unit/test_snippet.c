@@ -23,27 +23,38 @@ struct result {
     int marked;
 };
 
-/* The snippet of text for query, in language lang, max_len bytes, marks
- * "[" and "]". */
+/* The snippet of text for the query q, max_len bytes, marks "[" and "]". */
+static struct result snip_query(const xs_query *q, xs_qparser *qp,
+                                const char *lang, const char *text,
+                                size_t max_len)
+{
+    struct err e = {0, ""};
+    struct snippet_terms *t = NULL;
+    const struct snippet_style style = {max_len, "[", "]", "..."};
+    struct result r = {NULL, 0};
+
+    assert_int_equal(snippet_terms_new(q, qp, lang, &t, &e), 0);
+    assert_int_equal(snippet_make(t, text, strlen(text), &style, &r.text,
+                                  &r.marked, &e),
+                     0);
+    snippet_terms_free(t);
+    return r;
+}
+
+/* The snippet of text for query parsed in language lang. */
 static struct result snip_in(const char *lang, const char *query,
                              const char *text, size_t max_len)
 {
     struct err e = {0, ""};
     xs_qparser *qp = NULL;
     xs_query *q = NULL;
-    struct snippet_terms *t = NULL;
-    const struct snippet_style style = {max_len, "[", "]", "..."};
-    struct result r = {NULL, 0};
+    struct result r;
 
     assert_int_equal(xs_qparser_new(lang, &qp, &e), 0);
     assert_int_equal(xs_qparser_add_boolean_prefix(qp, "year", "Y", &e), 0);
     assert_int_equal(xs_qparser_add_prefix(qp, "title", "S", &e), 0);
     assert_int_equal(xs_qparser_parse(qp, query, FLAGS, &q, &e), 0);
-    assert_int_equal(snippet_terms_new(q, qp, lang, &t, &e), 0);
-    assert_int_equal(snippet_make(t, text, strlen(text), &style, &r.text,
-                                  &r.marked, &e),
-                     0);
-    snippet_terms_free(t);
+    r = snip_query(q, qp, lang, text, max_len);
     xs_query_free(q);
     xs_qparser_free(qp);
     return r;
@@ -204,26 +215,20 @@ static void snippet_should_take_the_first_window_with_every_word(void **state)
 }
 
 /* The snippet of text for words, with a boost term beside them as a
- * search adds one (AND_MAYBE), marks "[" and "]". */
+ * search adds one (AND_MAYBE). */
 static struct result snip_boosted(const char *words, const char *boost,
                                   const char *text, size_t max_len)
 {
     struct err e = {0, ""};
     xs_qparser *qp = NULL;
     xs_query *subs[2] = {NULL, NULL}, *q = NULL;
-    struct snippet_terms *t = NULL;
-    const struct snippet_style style = {max_len, "[", "]", "..."};
-    struct result r = {NULL, 0};
+    struct result r;
 
     assert_int_equal(xs_qparser_new("english", &qp, &e), 0);
     assert_int_equal(xs_qparser_parse(qp, words, FLAGS, &subs[0], &e), 0);
     assert_int_equal(xs_query_term(boost, 1, &subs[1], &e), 0);
     assert_int_equal(xs_query_combine(XS_OP_AND_MAYBE, subs, 2, &q, &e), 0);
-    assert_int_equal(snippet_terms_new(q, qp, "english", &t, &e), 0);
-    assert_int_equal(snippet_make(t, text, strlen(text), &style, &r.text,
-                                  &r.marked, &e),
-                     0);
-    snippet_terms_free(t);
+    r = snip_query(q, qp, "english", text, max_len);
     xs_query_free(subs[0]);
     xs_query_free(subs[1]);
     xs_query_free(q);
