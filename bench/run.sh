@@ -187,6 +187,39 @@ bench_crawl() {
     floor_mode "$k" "$work"
 }
 
+# Updates the first crawl's index with the second crawl, timed like a
+# build: the peer is our own fresh build of the second crawl, whose papers
+# the update writes less than half of.
+bench_update() {
+    local w0=${R[0:work]} w1=${R[1:work]} written
+    rm -rf "$w1/pwc-update"
+    cp -a "$w0/pwc-index" "$w1/pwc-update"
+    log "updating the ${R[0:name]} index with ${R[1:name]}"
+    /usr/bin/time -v -o "$w1/pwc-update.time" \
+        "$pwc_index" update -q "${crawls[1]}" "$w1/pwc-update" \
+        2>"$w1/pwc-update.log"
+    written=$(sed -n 's/^  added \([0-9]*\), changed \([0-9]*\).*/\1 \2/p' \
+        "$w1/pwc-update.log")
+    R[u:written]=$(echo "$written" | awk '{ print $1 + $2 }')
+    read -r "R[u:wall]" "R[u:cpu]" "R[u:rss]" \
+        < <(time_fields "$w1/pwc-update.time")
+    R[u:rate]=$(awk -v p="${R[u:written]}" -v w="${R[u:wall]}" \
+        'BEGIN { printf "%.0f", w ? p / w : 0 }')
+    rm -rf "$w1/pwc-update"
+}
+
+print_update() {
+    echo
+    echo "== update: the ${R[0:name]} index brought up to ${R[1:name]}" \
+        "(${R[u:written]} papers added or changed), against a fresh build" \
+        "of ${R[1:name]} =="
+    printf '  %-26s %11s %11s %10s\n' "" update build update/build
+    row "papers written/s" "${R[u:rate]}" "${R[1:pwc:rate]}"
+    row "wall s" "${R[u:wall]}" "${R[1:pwc:wall]}"
+    row "CPU % (200 = 2 cores)" "${R[u:cpu]}" "${R[1:pwc:cpu]}"
+    row "peak RSS MiB" "${R[u:rss]}" "${R[1:pwc:rss]}"
+}
+
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN {
         if (a == "" || b == "" || b + 0 == 0) print "-"
@@ -285,11 +318,15 @@ echo "pwc-search benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
 for i in "${!crawls[@]}"; do
     bench_crawl "$i" "${crawls[$i]}"
 done
+if [ ${#crawls[@]} -ge 2 ]; then
+    bench_update
+fi
 for i in "${!crawls[@]}"; do
     print_crawl "$i"
 done
 if [ ${#crawls[@]} -ge 2 ]; then
     print_scaling
+    print_update
 fi
 print_reference
 echo "load $(cut -d' ' -f1-3 /proc/loadavg) at end; raw output in $out_root"

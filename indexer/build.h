@@ -1,7 +1,7 @@
 /*
  * The two ways pwc-index writes an index: a full build into a new
- * generation switched in atomically, and an in-place update of the live
- * generation committed as one transaction.
+ * generation, and an update of a copy of the live one; either is then
+ * switched in atomically as the next generation.
  */
 #ifndef PWC_BUILD_H
 #define PWC_BUILD_H

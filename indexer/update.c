@@ -1,20 +1,23 @@
 /*
- * pwc-index update: applies a newer crawl to the live generation in place.
- * Each paper's document is rebuilt and compared with the stored one; only
- * new or changed papers are written, so running the same update twice
- * changes nothing. Everything is committed as one transaction at the end:
- * readers see the index before the update or after it. Papers missing from
- * the new crawl are kept (a crawl may be partial).
+ * pwc-index update: applies a newer crawl to the live index. Each paper's
+ * document is rebuilt and compared with the stored one; only new or
+ * changed papers are written, so running the same update twice changes
+ * nothing. Papers missing from the new crawl are kept (a crawl may be
+ * partial).
  *
- * TODO: memory grows with the papers an update writes, since glass holds
- * their postings and packed records until that one commit (123k new
- * papers peaked at 455 MiB); an update of millions of papers should be
- * written as a new generation and switched to, as a build is.
+ * The changes go into a copy of the live generation, committed every few
+ * thousand papers and then published as the next generation, the way a
+ * build is: readers see the index before the update or after it, and
+ * memory stays bounded however many papers change, since glass holds
+ * every change (each paper's packed record among them) until a commit.
+ * One transaction on the live generation itself peaked at 455 MiB for
+ * 123k new papers.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "build.h"
 #include "codeindex.h"
@@ -25,12 +28,26 @@
 #include "schema.h"
 #include "xs.h"
 
+/* Papers written between two commits of the working copy (see build.c's
+ * PART_COMMIT_EVERY: the same memory bound). */
+#define UPDATE_COMMIT_EVERY 4000
+
 struct updater {
     xs_wdb *db;
     struct doc_builder *builder;
     const struct code_index *ci;
     struct index_counts *counts;
+    size_t since_commit;
 };
+
+/* Commits the working copy once enough papers are written. */
+static int wrote_one(struct updater *u, struct err *e)
+{
+    if (++u->since_commit < UPDATE_COMMIT_EVERY)
+        return 0;
+    u->since_commit = 0;
+    return xs_wdb_commit(u->db, e);
+}
 
 /* Writes doc unless an identical one is stored under the same id.
  * Returns 1 when it wrote, 0 when the stored one was identical. */
@@ -74,14 +91,17 @@ static int update_paper(void *ctx, struct paper *p, struct err *e)
     struct updater *u = ctx;
     struct doc_info info;
     xs_doc *doc;
-    int rc;
+    int rc, wrote;
 
     rc = doc_builder_paper(u->builder, p, u->ci, &doc, &info, e);
     if (rc == 0)
         rc = apply_doc(u, doc, &info, e);
+    wrote = rc == 1;
     /* Only new or changed titles count again towards spelling. */
     if (rc == 1)
         rc = doc_builder_spell(u->builder, u->db, p->title, e);
+    if (rc == 0 && wrote)
+        rc = wrote_one(u, e);
     paper_fini(p);
     free(p);
     return rc < 0 ? rc : 0;
@@ -102,7 +122,8 @@ static int update_repos(struct updater *u, struct err *e)
         rc = doc_builder_repo(u->builder, r, &doc, &info, e);
         if (rc == 0)
             rc = apply_doc(u, doc, &info, e);
-        rc = rc < 0 ? rc : 0;
+        if (rc == 1)
+            rc = wrote_one(u, e);
     }
     return rc;
 }
@@ -124,38 +145,81 @@ static int stamp_update(xs_wdb *db, struct err *e)
     return xs_wdb_set_metadata(db, "update_time", buf, e);
 }
 
+/* Opens the working copy and checks it was built with this layout. */
+static int open_copy(const char *path, xs_wdb **db, struct err *e)
+{
+    char *schema = NULL;
+    /* Scratch: nobody reads the copy, and a failed update throws it away. */
+    int rc = xs_wdb_open(path, XS_WDB_OPEN | XS_WDB_NO_SYNC | XS_WDB_SCRATCH,
+                         db, e);
+
+    if (rc == 0)
+        rc = xs_wdb_get_metadata(*db, "schema", &schema, e);
+    if (rc == 0)
+        rc = schema_check(schema, path, e);
+    free(schema);
+    return rc;
+}
+
+static int stamp_generation(xs_wdb *db, unsigned gen, struct err *e)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%u", gen);
+    return xs_wdb_set_metadata(db, "generation", buf, e);
+}
+
+/*
+ * Syncs the committed copy, renames it into place and publishes it; the
+ * generation it replaces stays for readers that have it open.
+ */
+static int publish_copy(const char *index, const char *tmp, unsigned gen,
+                        struct err *e)
+{
+    char dst[4096];
+    int rc = sync_tree(tmp, e);
+
+    index_gen_path(index, gen, 0, dst, sizeof(dst));
+    if (rc == 0 && rename(tmp, dst) < 0)
+        rc = err_set(e, ERR_IO, "rename %s: failed", tmp);
+    if (rc == 0)
+        rc = index_publish(index, gen, e);
+    if (rc == 0)
+        index_sweep(index, gen - 1);
+    return rc;
+}
+
 int index_update(const struct build_opts *o, struct build_report *rep,
                  struct err *e)
 {
     struct crawl_files cf;
     struct code_index *ci = NULL;
     struct updater u = {0};
-    char path[4096];
+    char live[4096], tmp[4096];
     unsigned gen;
     int lock = -1, rc;
 
     memset(rep, 0, sizeof(*rep));
     memset(&cf, 0, sizeof(cf));
+    tmp[0] = '\0';
     rep->update = 1;
     rc = crawl_discover(o->crawl, &cf, e);
     if (rc == 0)
         rc = index_lock(o->index, &lock, e);
     if (rc == 0)
-        rc = index_current(o->index, &gen, path, sizeof(path), e);
+        rc = index_current(o->index, &gen, live, sizeof(live), e);
     if (rc < 0)
         goto out;
     rep->generation = gen;
     index_sweep(o->index, gen ? gen - 1 : 0);
     rc = code_index_load(&cf, code_warn, NULL, &ci, &rep->code, e);
+    if (rc < 0)
+        goto out;
+    index_gen_path(o->index, gen + 1, 1, tmp, sizeof(tmp));
+    remove_tree(tmp);
+    rc = index_copy_db(live, tmp, e);
     if (rc == 0)
-        rc = xs_wdb_open(path, XS_WDB_OPEN, &u.db, e);
-    if (rc == 0) {
-        char *schema = NULL;
-        rc = xs_wdb_get_metadata(u.db, "schema", &schema, e);
-        if (rc == 0)
-            rc = schema_check(schema, path, e);
-        free(schema);
-    }
+        rc = open_copy(tmp, &u.db, e);
     if (rc == 0)
         rc = doc_builder_new(o->cfg, &u.builder, e);
     if (rc < 0)
@@ -167,13 +231,24 @@ int index_update(const struct build_opts *o, struct build_report *rep,
     if (rc == 0)
         rc = update_repos(&u, e);
     rep->index_seconds = progress_elapsed(&rep->progress);
-    if (rc == 0 && (rep->counts.added || rep->counts.changed))
-        rc = stamp_update(u.db, e);
+    if (rc < 0 || (rep->counts.added == 0 && rep->counts.changed == 0))
+        goto out; /* nothing to publish: the copy is thrown away */
+    rc = stamp_update(u.db, e);
+    if (rc == 0)
+        rc = stamp_generation(u.db, gen + 1, e);
     if (rc == 0)
         rc = xs_wdb_commit(u.db, e);
+    xs_wdb_free(u.db);
+    u.db = NULL;
+    if (rc == 0)
+        rc = publish_copy(o->index, tmp, gen + 1, e);
+    if (rc == 0)
+        rep->generation = gen + 1;
 out:
     doc_builder_free(u.builder);
     xs_wdb_free(u.db);
+    if (tmp[0])
+        remove_tree(tmp);
     code_index_free(ci);
     crawl_files_fini(&cf);
     index_unlock(lock);

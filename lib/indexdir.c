@@ -4,7 +4,7 @@
  * and of the directory, so a crash leaves either the old or the new
  * CURRENT, both pointing at complete databases.
  */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* copy_file_range */
 #include "indexdir.h"
 
 #include <dirent.h>
@@ -205,6 +205,82 @@ void index_read_path(const char *path, char *out, size_t cap)
     if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
         return;
     snprintf(out, cap, "%s", path);
+}
+
+/* Copies one open file to another: in the kernel where it can, else
+ * through a buffer. */
+static int copy_fd(int in, int out)
+{
+    char buf[1 << 16];
+    ssize_t n;
+
+    for (;;) {
+        n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+        if (n == 0)
+            return 0;
+        if (n < 0)
+            break;
+    }
+    if (errno != ENOSYS && errno != EXDEV && errno != EINVAL &&
+        errno != EOPNOTSUPP)
+        return -1;
+    while ((n = read(in, buf, sizeof(buf))) > 0)
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(out, buf + done, (size_t)(n - done));
+            if (w < 0)
+                return -1;
+            done += w;
+        }
+    return n < 0 ? -1 : 0;
+}
+
+static int copy_file(const char *src, const char *dst, struct err *e)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC), out, rc;
+
+    if (in < 0)
+        return err_set(e, ERR_IO, "%s: %s", src, strerror(errno));
+    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (out < 0) {
+        rc = err_set(e, ERR_IO, "%s: %s", dst, strerror(errno));
+        close(in);
+        return rc;
+    }
+    rc = copy_fd(in, out) < 0 ? err_set(e, ERR_IO, "copy %s to %s: %s", src,
+                                        dst, strerror(errno))
+                              : 0;
+    if (close(out) < 0 && rc == 0)
+        rc = err_set(e, ERR_IO, "%s: %s", dst, strerror(errno));
+    close(in);
+    return rc;
+}
+
+int index_copy_db(const char *src, const char *dst, struct err *e)
+{
+    char from[4096], to[4096];
+    struct dirent *de;
+    struct stat st;
+    int rc = 0;
+    DIR *d = opendir(src);
+
+    if (!d)
+        return err_set(e, ERR_IO, "%s: %s", src, strerror(errno));
+    if (mkdir(dst, 0755) < 0) {
+        rc = err_set(e, ERR_IO, "%s: cannot create: %s", dst,
+                     strerror(errno));
+        closedir(d);
+        return rc;
+    }
+    while (rc == 0 && (de = readdir(d))) {
+        snprintf(from, sizeof(from), "%s/%s", src, de->d_name);
+        snprintf(to, sizeof(to), "%s/%s", dst, de->d_name);
+        if (lstat(from, &st) < 0)
+            rc = err_set(e, ERR_IO, "%s: %s", from, strerror(errno));
+        else if (S_ISREG(st.st_mode))
+            rc = copy_file(from, to, e);
+    }
+    closedir(d);
+    return rc;
 }
 
 static int sync_entry(const char *path, const struct stat *st, int type,

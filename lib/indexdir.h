@@ -55,6 +55,13 @@ int index_sweep(const char *dir, unsigned keep_from);
  */
 void index_read_path(const char *path, char *out, size_t cap);
 
+/*
+ * Copies the database directory src (its regular files) to a new
+ * directory dst, which must not exist: an update's private working copy.
+ * Errors name the file.
+ */
+int index_copy_db(const char *src, const char *dst, struct err *e);
+
 /* fsyncs every file in a directory tree, then the directory itself. */
 int sync_tree(const char *path, struct err *e);
 

@@ -90,7 +90,7 @@ enum {
     XS_WDB_CREATE    = 1 << 0, /* create, or overwrite an existing one */
     XS_WDB_OPEN      = 1 << 1, /* open an existing one, fail if absent */
     XS_WDB_NO_SYNC   = 1 << 2, /* skip fsync: for fresh builds swapped in */
-    XS_WDB_FULL_SYNC = 1 << 3, /* fsync harder: for in-place updates */
+    XS_WDB_FULL_SYNC = 1 << 3, /* fsync harder (F_FULLFSYNC where there is one) */
     /* Write blocks in place (Xapian's DB_DANGEROUS) and make them large:
      * less I/O, but no reader may open it meanwhile and a writer that dies
      * leaves it unusable. Only for scratch parts, compacted afterwards and

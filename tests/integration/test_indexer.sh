@@ -12,6 +12,7 @@ export PWC_CONFIG=/dev/null
 
 idx() { "$bin/indexer/pwc-index" -q "$@"; }
 srch() { "$bin/cli/pwc-search" --index "$index" "$@"; }
+current_gen() { sed -n 's/^auto gen-0*//p' "$index/CURRENT"; }
 total() {
     srch --json --limit 0 "$@" >"$scratch/t.json"
     json_get "$scratch/t.json" 'd["total"]["estimated"]'
@@ -50,14 +51,23 @@ cat >"$crawl/papers.jsonl" <<'J'
 {"id":"p6","arxiv_id":null,"title":"Neural cellular automata","abstract":"Growing patterns.","year":2022}
 J
 rm "$crawl/papers.jsonl.gz"; gzip "$crawl/papers.jsonl"
+# An update is published as the next generation, the one it replaced kept
+# for readers that still have it open; one that changes nothing publishes
+# nothing.
 before=$(total '')
+gen=$(current_gen)
 expect_status 0 "update" -- idx update "$crawl" "$index"
 expect_grep 'added 1, changed 1' "$scratch/err" "update counts"
 expect_eq "$(total '')" $((before + 1)) "update adds one paper"
 expect_eq "$(total 'at scale')" 1 "update replaces changed paper"
+expect_eq "$(current_gen)" $((gen + 1)) "update publishes a generation"
+expect_eq "$(ls "$index" | grep -c '^gen-')" 2 "previous generation kept"
+expect_eq "$(ls "$index" | grep -c tmp)" 0 "no working copy left"
 expect_status 0 "second update" -- idx update "$crawl" "$index"
 expect_grep 'added 0, changed 0' "$scratch/err" "second update is a no-op"
 expect_eq "$(total '')" $((before + 1)) "no duplicates after two updates"
+expect_eq "$(current_gen)" $((gen + 1)) "a no-op update publishes nothing"
+expect_eq "$(ls "$index" | grep -c tmp)" 0 "no-op update leaves no copy"
 
 # A truncated gzip fails the build and leaves the live index answering.
 good=$(total '')
