@@ -8,6 +8,7 @@
 #include "codeindex.h"
 #include "crawl.h"
 #include "paperdoc.h"
+#include "stopwords.h"
 #include "strset.h"
 
 #include <cjson/cJSON.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -377,17 +379,49 @@ static void strip_field(const char **w, size_t *n)
     }
 }
 
+/* Whether w is one of the words ours leaves out of plain queries. */
+static int is_stopword(const char *w, size_t n)
+{
+    const char *const *list = stopwords_for("english");
+
+    for (size_t i = 0; list && list[i]; i++)
+        if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether q has an unquoted word that is not a stop word. */
+static int has_content_word(const char *q)
+{
+    int quoted = 0;
+
+    while (*q) {
+        const char *w = q;
+        size_t n = strcspn(q, " \"");
+        if (n && !quoted && has_word(w, n) && !is_stopword(w, n))
+            return 1;
+        q += n;
+        if (*q == '"')
+            quoted = !quoted;
+        if (*q)
+            q++;
+    }
+    return 0;
+}
+
 /*
  * Our query language to an FTS5 expression that cannot fail to parse:
  * each word and each "phrase" becomes a quoted string, a trailing * a
  * prefix query; +, parentheses, fields and AND/OR/NOT are dropped, and
- * so are -excluded words. Strings are joined by AND, or by OR when any
- * is asked for. out needs 8 * strlen(q) + 16 bytes. Returns the count.
+ * so are -excluded words and, as ours does, stop words outside phrases
+ * unless marked + or the query has no other word. Strings are joined by
+ * AND, or by OR when any is asked for. out needs 8 * strlen(q) + 16
+ * bytes. Returns the count.
  */
 static int fts5_translate(const char *q, int any, char *out)
 {
     size_t o = 0;
-    int n = 0;
+    int n = 0, drop_stops = has_content_word(q);
 
     while (*q) {
         const char *w = q;
@@ -406,6 +440,8 @@ static int fts5_translate(const char *q, int any, char *out)
             if (*q == ' ')
                 q++;
             if (len && *w == '-')
+                continue;
+            if (drop_stops && len && *w != '+' && is_stopword(w, len))
                 continue;
             while (len && strchr("+(", *w))
                 w++, len--;

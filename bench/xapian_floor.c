@@ -7,6 +7,7 @@
  */
 #include "bench_util.h"
 #include "indexdir.h"
+#include "stopwords.h"
 #include "xs.h"
 
 #include <getopt.h>
@@ -100,6 +101,10 @@ static int open_floor(const char *index, struct floor *fl, struct err *e)
         rc = xs_db_get_metadata(fl->db, "language", &lang, e);
     if (rc == 0)
         rc = xs_qparser_new(lang && *lang ? lang : "english", &fl->qp, e);
+    /* Ours drops the same words from plain queries. */
+    if (rc == 0)
+        rc = xs_qparser_set_stopwords(
+            fl->qp, stopwords_for(lang && *lang ? lang : "english"), e);
     free(lang);
     if (rc == 0) {
         xs_qparser_set_database(fl->qp, fl->db);

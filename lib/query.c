@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "stopwords.h"
 #include "text.h"
 
 /* Weight multiplier that puts arXiv-id and exact-title matches above any
@@ -38,6 +39,8 @@ int query_parser_new(const char *lang, xs_qparser **out, struct err *e)
                                    field_prefixes[i].prefix, e);
     if (rc == 0)
         rc = xs_qparser_set_positionless(qp, schema_positionless, e);
+    if (rc == 0)
+        rc = xs_qparser_set_stopwords(qp, stopwords_for(lang), e);
     if (rc < 0) {
         xs_qparser_free(qp);
         return rc;

@@ -12,7 +12,8 @@
 #include "search.h"
 #include "xs.h"
 
-/* Sets up a query parser with our field prefixes. */
+/* Sets up a query parser with our field prefixes and the stop words of
+ * lang. */
 int query_parser_new(const char *lang, xs_qparser **out, struct err *e);
 
 enum query_mode {

@@ -221,6 +221,14 @@ int xs_qparser_add_boolean_prefix(xs_qparser *qp, const char *field,
  */
 int xs_qparser_set_positionless(xs_qparser *qp, const char *const *prefixes,
                                 struct err *e);
+/*
+ * Words (NULL-terminated, lower case) the parser leaves out of a query:
+ * not inside phrases, not when marked +, and not when the query holds
+ * nothing else. NULL or an empty list keeps every word. Replaces any
+ * earlier list.
+ */
+int xs_qparser_set_stopwords(xs_qparser *qp, const char *const *words,
+                             struct err *e);
 /* Makes plain words all required (and_op non-zero) or optional (the
  * default, Xapian's OP_OR). */
 void xs_qparser_set_default_and(xs_qparser *qp, int and_op);

@@ -14,6 +14,8 @@ struct xs_indexer {
 };
 
 struct xs_qparser {
+    /* Declared first, so it outlives the parser that points at it. */
+    std::unique_ptr<Xapian::SimpleStopper> stopper;
     Xapian::QueryParser qp;
     Xapian::Stem stem; /* the parser's, also lent to snippets */
     std::vector<std::string> positionless;
@@ -234,6 +236,25 @@ int xs_qparser_set_positionless(xs_qparser *qp, const char *const *prefixes,
         for (size_t i = 0; prefixes && prefixes[i]; i++)
             list.emplace_back(prefixes[i]);
         qp->positionless.swap(list);
+        return 0;
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_qparser_set_stopwords(xs_qparser *qp, const char *const *words,
+                             struct err *e)
+{
+    try {
+        std::unique_ptr<Xapian::SimpleStopper> stopper;
+
+        if (words && *words) {
+            stopper = std::make_unique<Xapian::SimpleStopper>();
+            for (size_t i = 0; words[i]; i++)
+                stopper->add(words[i]);
+        }
+        qp->qp.set_stopper(stopper.get());
+        qp->stopper.swap(stopper);
         return 0;
     } catch (...) {
         return xs_fail(e);

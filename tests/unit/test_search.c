@@ -326,6 +326,41 @@ static void search_should_match_phrases_within_one_field(void **state)
     assert_first("\"graph networks\"", "graphnets-b");
 }
 
+/* The reply's "understood" and "all_words" for q. */
+static void assert_understood(const char *q, const char *has,
+                              const char *lacks, int all_words)
+{
+    cJSON *r = run(q, NULL);
+    const cJSON *u = cJSON_GetObjectItem(r, "understood");
+
+    assert_true(cJSON_IsString(u));
+    if (has && !strstr(u->valuestring, has))
+        fail_msg("query '%s' understood as %s, without %s", q, u->valuestring,
+                 has);
+    if (lacks && strstr(u->valuestring, lacks))
+        fail_msg("query '%s' understood as %s, with %s", q, u->valuestring,
+                 lacks);
+    assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(r, "all_words")),
+                     all_words);
+    cJSON_Delete(r);
+}
+
+static void search_should_drop_stopwords_outside_phrases(void **state)
+{
+    (void)state;
+    /* graphnets-b says "for physics", not "of": "of" is not required, so
+     * every remaining word matches and no fallback to any word is needed. */
+    assert_understood("graph networks of physics", "physic", "of@", 1);
+    assert_first("graph networks of physics", "graphnets-b");
+    /* Inside a phrase a stop word keeps its place. */
+    assert_understood("\"networks for physics\"", "for@", NULL, 1);
+    assert_finds("\"networks of physics\"", "graphnets-b", 0);
+    /* A query of nothing else, or a word marked +, keeps them. */
+    assert_understood("the", "the@", NULL, 1);
+    assert_understood("+for physics", "for@", NULL, 1);
+    assert_finds("+for physics", "graphnets-b", 1);
+}
+
 static void search_should_refuse_an_index_of_another_layout(void **state)
 {
     char old_dir[192], path[256];
@@ -592,6 +627,7 @@ int main(void)
         cmocka_unit_test(search_should_find_arxiv_ids_in_any_spelling),
         cmocka_unit_test(search_should_support_query_syntax),
         cmocka_unit_test(search_should_match_phrases_within_one_field),
+        cmocka_unit_test(search_should_drop_stopwords_outside_phrases),
         cmocka_unit_test(search_should_refuse_an_index_of_another_layout),
         cmocka_unit_test(search_should_never_fail_on_broken_syntax),
         cmocka_unit_test(search_should_cap_wildcards_and_terms),
