@@ -160,6 +160,7 @@ static void build_index(const char *index)
     OK(xs_wdb_open(path, XS_WDB_CREATE, &db, &e));
     OK(xs_wdb_set_metadata(db, "language", "english", &e));
     OK(xs_wdb_set_metadata(db, "schema", SCHEMA_VERSION, &e));
+    OK(schema_write_weights(db, &cfg, &e));
     OK(doc_builder_new(&cfg, &b, &e));
     doc_builder_set_spelling_db(b, db);
     add_papers(db, b, ci);

@@ -276,6 +276,8 @@ static int set_build_metadata(xs_wdb *db, const struct build_opts *o,
         rc = xs_wdb_set_metadata(db, "language", o->cfg->language, e);
     if (rc == 0)
         rc = xs_wdb_set_metadata(db, "schema", SCHEMA_VERSION, e);
+    if (rc == 0)
+        rc = schema_write_weights(db, o->cfg, e);
     return rc;
 }
 

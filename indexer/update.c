@@ -145,8 +145,10 @@ static int stamp_update(xs_wdb *db, struct err *e)
     return xs_wdb_set_metadata(db, "update_time", buf, e);
 }
 
-/* Opens the working copy and checks it was built with this layout. */
-static int open_copy(const char *path, xs_wdb **db, struct err *e)
+/* Opens the working copy and checks it was built with this layout and
+ * the config's field weights. */
+static int open_copy(const char *path, const char *index,
+                     const struct config *cfg, xs_wdb **db, struct err *e)
 {
     char *schema = NULL;
     /* Scratch: nobody reads the copy, and a failed update throws it away. */
@@ -158,6 +160,9 @@ static int open_copy(const char *path, xs_wdb **db, struct err *e)
     if (rc == 0)
         rc = schema_check(schema, path, e);
     free(schema);
+    /* The implicit field is read back with the weights it was built with. */
+    if (rc == 0)
+        rc = schema_check_weights(*db, cfg, index, e);
     return rc;
 }
 
@@ -219,7 +224,7 @@ int index_update(const struct build_opts *o, struct build_report *rep,
     remove_tree(tmp);
     rc = index_copy_db(live, tmp, e);
     if (rc == 0)
-        rc = open_copy(tmp, &u.db, e);
+        rc = open_copy(tmp, o->index, o->cfg, &u.db, e);
     if (rc == 0)
         rc = doc_builder_new(o->cfg, &u.builder, e);
     if (rc < 0)

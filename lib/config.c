@@ -221,5 +221,11 @@ int config_load(const char *path, struct config *c, struct err *e)
         }
     }
     fclose(f);
+    if (rc == 0 && c->weight_abstract == 0)
+        rc = err_set(e, ERR_FORMAT,
+                     "%s: weight_abstract must be at least 1, since "
+                     "\"abstract:\" queries are answered from the "
+                     "abstract's words among the plain ones",
+                     path);
     return rc;
 }

@@ -113,7 +113,8 @@ void paper_uid(const struct paper *p, char *buf, size_t cap)
 /*
  * Indexes one field twice: unprefixed with the field's weight and with
  * positions, for plain words and phrases; and under its prefix for field
- * queries, with positions only where schema_field_positions() says.
+ * queries, with positions only where schema_field_positions() says. The
+ * implicit field (prefix NULL) has only the unprefixed copy.
  */
 static int index_field(struct doc_builder *b, const char *text,
                        const char *prefix, unsigned weight, size_t max,
@@ -130,8 +131,9 @@ static int index_field(struct doc_builder *b, const char *text,
         return rc;
     if (max && len > max)
         len = max;
-    rc = xs_indexer_index_text(b->ix, folded, len, 1, prefix,
-                               schema_field_positions(prefix), e);
+    if (prefix)
+        rc = xs_indexer_index_text(b->ix, folded, len, 1, prefix,
+                                   schema_field_positions(prefix), e);
     if (rc == 0 && weight) {
         /* The gap keeps a phrase from running from one field (or one
          * author) into the next. */
@@ -462,7 +464,7 @@ int doc_builder_paper(struct doc_builder *b, const struct paper *p,
     if (rc == 0)
         rc = suggest_add_terms(b->doc, p, e);
     if (rc == 0)
-        rc = index_field(b, p->abstract, PFX_ABSTRACT, c->weight_abstract,
+        rc = index_field(b, p->abstract, NULL, c->weight_abstract,
                          0, e);
     if (rc == 0)
         rc = index_meta(b, p, e);

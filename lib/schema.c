@@ -11,6 +11,95 @@
 
 #include "text.h"
 
+const char *const schema_field_prefix[N_FIELDS] = {
+    [FIELD_TITLE] = PFX_TITLE,   [FIELD_AUTHORS] = PFX_AUTHOR,
+    [FIELD_TASKS] = PFX_TASK,    [FIELD_VENUE] = PFX_VENUE,
+    [FIELD_README] = PFX_README, [FIELD_ABSTRACT] = PFX_ABSTRACT,
+};
+
+const char *const schema_field_key[N_FIELDS] = {
+    [FIELD_TITLE] = "weight_title",   [FIELD_AUTHORS] = "weight_authors",
+    [FIELD_TASKS] = "weight_tasks",   [FIELD_VENUE] = "weight_venue",
+    [FIELD_README] = "weight_readme", [FIELD_ABSTRACT] = "weight_abstract",
+};
+
+void schema_field_weights(const struct config *c, unsigned w[N_FIELDS])
+{
+    w[FIELD_TITLE] = c->weight_title;
+    w[FIELD_AUTHORS] = c->weight_authors;
+    w[FIELD_TASKS] = c->weight_tasks;
+    w[FIELD_VENUE] = c->weight_venue;
+    w[FIELD_README] = c->weight_readme;
+    w[FIELD_ABSTRACT] = c->weight_abstract;
+}
+
+int schema_write_weights(xs_wdb *db, const struct config *c, struct err *e)
+{
+    unsigned w[N_FIELDS];
+    char buf[16];
+    int rc = 0;
+
+    schema_field_weights(c, w);
+    for (int f = 0; f < N_FIELDS && rc == 0; f++) {
+        snprintf(buf, sizeof(buf), "%u", w[f]);
+        rc = xs_wdb_set_metadata(db, schema_field_key[f], buf, e);
+    }
+    return rc;
+}
+
+int schema_check_weights(xs_wdb *db, const struct config *c,
+                         const char *path, struct err *e)
+{
+    unsigned w[N_FIELDS];
+    char *v = NULL, want[16];
+    int rc = 0;
+
+    schema_field_weights(c, w);
+    for (int f = 0; f < N_FIELDS && rc == 0; f++) {
+        rc = xs_wdb_get_metadata(db, schema_field_key[f], &v, e);
+        snprintf(want, sizeof(want), "%u", w[f]);
+        if (rc == 0 && strcmp(v, want) != 0)
+            rc = err_set(e, ERR_USAGE,
+                         "%s was built with %s = %s and the config says %s: "
+                         "rebuild it with 'pwc-index build', or set the "
+                         "config back",
+                         path, schema_field_key[f], *v ? v : "(none)", want);
+        free(v);
+        v = NULL;
+    }
+    return rc;
+}
+
+int schema_declare_fields(xs_db *db, unsigned max_expansion, struct err *e)
+{
+    const char *others[N_FIELDS];
+    unsigned w[N_FIELDS], ow[N_FIELDS];
+    size_t n = 0;
+    int rc = 0;
+
+    for (int f = 0; f < N_FIELDS && rc == 0; f++) {
+        char *v = NULL;
+        rc = xs_db_get_metadata(db, schema_field_key[f], &v, e);
+        if (rc == 0 && !*v)
+            rc = err_set(e, ERR_FORMAT,
+                         "the index records no %s: rebuild it with "
+                         "'pwc-index build'",
+                         schema_field_key[f]);
+        w[f] = rc == 0 ? (unsigned)strtoul(v, NULL, 10) : 0;
+        free(v);
+    }
+    if (rc < 0)
+        return rc;
+    for (int f = 0; f < N_FIELDS; f++)
+        if (f != FIELD_IMPLICIT) {
+            others[n] = schema_field_prefix[f];
+            ow[n++] = w[f];
+        }
+    return xs_db_set_implicit_field(db, schema_field_prefix[FIELD_IMPLICIT],
+                                    w[FIELD_IMPLICIT], others, ow, n,
+                                    max_expansion, e);
+}
+
 size_t schema_filter_term(const char *prefix, const char *value, char *buf,
                           size_t cap)
 {

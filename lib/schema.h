@@ -8,7 +8,9 @@
 
 #include <stddef.h>
 
+#include "config.h"
 #include "err.h"
+#include "xs.h"
 
 /* Free-text prefixes, one per field (Xapian's conventions where they
  * exist). Unprefixed terms hold every field, weighted. */
@@ -18,6 +20,39 @@
 #define PFX_VENUE    "XV"
 #define PFX_ABSTRACT "XB"
 #define PFX_README   "XR"
+
+/*
+ * The text fields. Each is indexed unprefixed, every word adding the
+ * field's weight (from the config) to its wdf, and under its prefix with
+ * wdf 1 a word, except the implicit one: the abstract, as large as all
+ * the others together, whose prefixed terms follow from the unprefixed
+ * wdf less the others' shares (see the shim's xs_db_set_implicit_field).
+ * The weights an index was built with are kept in its metadata under
+ * schema_field_key[], since searching the implicit field depends on them.
+ */
+enum {
+    FIELD_TITLE,
+    FIELD_AUTHORS,
+    FIELD_TASKS,
+    FIELD_VENUE,
+    FIELD_README,
+    FIELD_ABSTRACT,
+    N_FIELDS
+};
+#define FIELD_IMPLICIT FIELD_ABSTRACT
+extern const char *const schema_field_prefix[N_FIELDS];
+extern const char *const schema_field_key[N_FIELDS]; /* "weight_title"... */
+/* The config's weight of each field. */
+void schema_field_weights(const struct config *c, unsigned w[N_FIELDS]);
+/* Records the config's field weights in a new index's metadata. */
+int schema_write_weights(xs_wdb *db, const struct config *c, struct err *e);
+/* 0 when the index at path was built with the config's field weights;
+ * else ERR_USAGE naming the first that differs. */
+int schema_check_weights(xs_wdb *db, const struct config *c,
+                         const char *path, struct err *e);
+/* Reads the index's field weights and declares its implicit field to the
+ * shim, with wildcards expanded to at most max_expansion words. */
+int schema_declare_fields(xs_db *db, unsigned max_expansion, struct err *e);
 
 /* Terms with a weight of their own, for lookups that must rank first. */
 #define PFX_ARXIV     "XA" /* canonical arXiv id */
@@ -53,9 +88,10 @@ enum {
  * and updaters refuse an index of another version rather than miss terms
  * it spells differently or data it cannot read. 3: the abstract and
  * README copies under their prefixes have no positions. 4: document data
- * is packed with LZ4 in the shim's value slot.
+ * is packed with LZ4 in the shim's value slot. 5: the abstract has no
+ * prefixed terms (FIELD_IMPLICIT), and the field weights are recorded.
  */
-#define SCHEMA_VERSION "4"
+#define SCHEMA_VERSION "5"
 
 /* Longest term Xapian's glass backend stores, with room to spare. */
 #define TERM_MAX 240

@@ -151,6 +151,8 @@ static int open_db(struct searcher *s, struct err *e)
         rc = schema_check(schema, s->read_path, e);
     free(schema);
     if (rc == 0)
+        rc = schema_declare_fields(db, s->cfg->max_wildcard_expansion, e);
+    if (rc == 0)
         rc = xs_db_get_metadata(db, "language", &lang, e);
     if (rc == 0) {
         snprintf(s->lang, sizeof(s->lang), "%s",

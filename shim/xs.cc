@@ -76,8 +76,29 @@ int xs_db_open(const char *path, xs_db **out, struct err *e)
     try {
         *out = nullptr;
         /* Without a backend flag Xapian also recognises stub files. */
-        auto db = std::make_unique<xs_db>(xs_db{Xapian::Database(path)});
+        auto db = std::make_unique<xs_db>();
+        db->db = Xapian::Database(path);
         *out = db.release();
+        return 0;
+    } catch (...) {
+        return xs_fail(e);
+    }
+}
+
+int xs_db_set_implicit_field(xs_db *db, const char *prefix, unsigned weight,
+                             const char *const *others,
+                             const unsigned *weights, size_t n,
+                             unsigned max_expansion, struct err *e)
+{
+    try {
+        XsImplicitField f;
+
+        f.prefix = prefix ? prefix : "";
+        f.weight = weight;
+        for (size_t i = 0; i < n; i++)
+            f.others.emplace_back(others[i], weights[i]);
+        f.max_expansion = max_expansion;
+        db->implicit = std::move(f);
         return 0;
     } catch (...) {
         return xs_fail(e);

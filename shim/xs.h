@@ -54,6 +54,19 @@ int xs_stemmer_stem(xs_stemmer *st, const char *word, size_t len, char **out,
  */
 int xs_db_open(const char *path, xs_db **out, struct err *e);
 void xs_db_free(xs_db *db);
+/*
+ * Declares the field whose words the index holds only unprefixed: a query
+ * term prefix+word, or a wildcard under prefix (expanded to at most
+ * max_expansion words), then matches the documents where the word's
+ * unprefixed wdf exceeds what the n other fields account for, each of
+ * those being indexed under others[i] with wdf 1 an occurrence and adding
+ * weights[i] an occurrence to the unprefixed wdf; weight is the field's
+ * own. Searches started afterwards use it.
+ */
+int xs_db_set_implicit_field(xs_db *db, const char *prefix, unsigned weight,
+                             const char *const *others,
+                             const unsigned *weights, size_t n,
+                             unsigned max_expansion, struct err *e);
 /* Brings the handle to the latest committed revision; *changed tells
  * whether it moved. */
 int xs_db_reopen(xs_db *db, int *changed, struct err *e);

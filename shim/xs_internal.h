@@ -12,8 +12,27 @@
 #include <vector>
 #include <xapian.h>
 
+/* BM25's parameters (Xapian's defaults). */
+struct XsBm25 {
+    double k1 = 1, k2 = 0, k3 = 1, b = 0.5, min_normlen = 0.5;
+};
+
+/*
+ * A field whose words are indexed only unprefixed (see xs_field.cc): its
+ * query prefix and weight, every other field that adds to the unprefixed
+ * terms (prefix and weight), and how many words a wildcard under it may
+ * expand to.
+ */
+struct XsImplicitField {
+    std::string prefix;
+    Xapian::termcount weight = 0;
+    std::vector<std::pair<std::string, Xapian::termcount>> others;
+    size_t max_expansion = 100;
+};
+
 struct xs_db {
     Xapian::Database db;
+    XsImplicitField implicit; /* none until xs_db_set_implicit_field */
 };
 
 struct xs_wdb {
@@ -43,6 +62,20 @@ Xapian::Stem xs_make_stem(const char *lang);
 Xapian::Query
 xs_positionless_phrases(const Xapian::Query &q,
                         const std::vector<std::string> &positionless);
+
+/* Whether op carries no parameter, so that a query of it can be rebuilt
+ * from its subqueries alone. */
+bool xs_rebuildable(Xapian::Query::op op);
+
+/* A wildcard's pattern, which Query does not expose; "" if unreadable. */
+std::string xs_wildcard_pattern(const Xapian::Query &q);
+
+/* q with the implicit field's terms and wildcards answered from the
+ * unprefixed terms; q itself when it has none. */
+Xapian::Query xs_implicit_field_query(const Xapian::Query &q,
+                                      const XsImplicitField &f,
+                                      const XsBm25 &bm25,
+                                      const Xapian::Database &db);
 
 /* Length of a term's Xapian prefix: its leading upper-case letters. */
 inline size_t xs_prefix_len(const std::string &term)

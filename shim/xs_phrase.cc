@@ -72,25 +72,6 @@ Xapian::Query unprefixed_phrase(const Xapian::Query &q, size_t prefix_len,
     return Xapian::Query(Xapian::Query::OP_FILTER, phrase, in_field);
 }
 
-/* Operators the query parser nests phrases under, which carry no
- * parameter and can therefore be rebuilt from their subqueries. */
-bool rebuildable(Xapian::Query::op op)
-{
-    switch (op) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX:
-        return true;
-    default:
-        return false;
-    }
-}
-
 Xapian::Query rewrite(const Xapian::Query &q,
                       const std::vector<std::string> &positionless,
                       bool &changed)
@@ -112,7 +93,7 @@ Xapian::Query rewrite(const Xapian::Query &q,
         return unprefixed_phrase(
             q, p->size(), op == Xapian::Query::OP_PHRASE ? "PHRASE" : "NEAR");
     }
-    if (!rebuildable(op))
+    if (!xs_rebuildable(op))
         return q;
 
     std::vector<Xapian::Query> subs;
@@ -138,4 +119,23 @@ xs_positionless_phrases(const Xapian::Query &q,
         return q;
     Xapian::Query out = rewrite(q, positionless, changed);
     return changed ? out : q;
+}
+
+/* Operators the query parser nests phrases under, which carry no
+ * parameter and can therefore be rebuilt from their subqueries. */
+bool xs_rebuildable(Xapian::Query::op op)
+{
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+        return true;
+    default:
+        return false;
+    }
 }

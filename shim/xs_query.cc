@@ -160,18 +160,6 @@ static std::string bare_term(const std::string &t, const char *const *skip)
     return t.substr(i);
 }
 
-/* A wildcard's pattern is not exposed but ends its description:
- * "Query(WILDCARD SYNONYM XTnetw)". */
-static std::string wildcard_pattern(const Xapian::Query &q)
-{
-    std::string d = q.get_description();
-    size_t sp = d.rfind(' ');
-
-    if (sp == std::string::npos || d.size() < sp + 2 || d.back() != ')')
-        return std::string();
-    return d.substr(sp + 1, d.size() - sp - 2);
-}
-
 /* Terms that add weight: not excluded (AND_NOT), filter or zero-weighted
  * ones. Returns non-zero when fn asked to stop. */
 static int highlight_terms(const Xapian::Query &q, const char *const *skip,
@@ -185,7 +173,7 @@ static int highlight_terms(const Xapian::Query &q, const char *const *skip,
         return t.empty() ? 0 : fn(ctx, t.data(), t.size(), 0);
     }
     case Xapian::Query::OP_WILDCARD: {
-        std::string t = bare_term(wildcard_pattern(q), skip);
+        std::string t = bare_term(xs_wildcard_pattern(q), skip);
         return t.empty() ? 0 : fn(ctx, t.data(), t.size(), 1);
     }
     case Xapian::Query::OP_AND_NOT:
@@ -215,4 +203,16 @@ int xs_query_highlight_terms(const xs_query *q, const char *const *skip,
     } catch (...) {
         return xs_fail(e);
     }
+}
+
+/* A wildcard's pattern is not exposed but ends its description:
+ * "Query(WILDCARD SYNONYM XTnetw)". */
+std::string xs_wildcard_pattern(const Xapian::Query &q)
+{
+    std::string d = q.get_description();
+    size_t sp = d.rfind(' ');
+
+    if (sp == std::string::npos || d.size() < sp + 2 || d.back() != ')')
+        return std::string();
+    return d.substr(sp + 1, d.size() - sp - 2);
 }

@@ -96,7 +96,15 @@ class FacetSpy : public Xapian::MatchSpy
 } // namespace
 
 struct xs_enquire {
+    xs_enquire(const xs_db &d) : db(d.db), enq(d.db), implicit(d.implicit)
+    {
+    }
+
+    Xapian::Database db;
     Xapian::Enquire enq;
+    XsImplicitField implicit;
+    XsBm25 bm25;
+    Xapian::Query query; /* as set, before the implicit field's rewrite */
     std::vector<FacetSpy *> spies; /* owned by enq */
     /* Relevance order with ties broken by this slot (see tie_free_page). */
     bool relevance_ties = false;
@@ -120,7 +128,7 @@ struct xs_mset {
 int xs_enquire_new(xs_db *db, xs_enquire **out, struct err *e)
 {
     try {
-        *out = new xs_enquire{Xapian::Enquire(db->db), {}};
+        *out = new xs_enquire(*db);
         return 0;
     } catch (...) {
         *out = nullptr;
@@ -139,7 +147,9 @@ void xs_enquire_free(xs_enquire *enq)
 int xs_enquire_set_query(xs_enquire *enq, const xs_query *q, struct err *e)
 {
     try {
-        enq->enq.set_query(q->q);
+        enq->query = q->q;
+        enq->enq.set_query(xs_implicit_field_query(q->q, enq->implicit,
+                                                   enq->bm25, enq->db));
         return 0;
     } catch (...) {
         return xs_fail(e);
@@ -152,6 +162,10 @@ int xs_enquire_set_bm25(xs_enquire *enq, double k1, double k2, double k3,
     try {
         enq->enq.set_weighting_scheme(
             Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+        enq->bm25 = XsBm25{k1, k2, k3, b, min_normlen};
+        /* The implicit field's terms weigh themselves with these. */
+        enq->enq.set_query(xs_implicit_field_query(enq->query, enq->implicit,
+                                                   enq->bm25, enq->db));
         return 0;
     } catch (...) {
         return xs_fail(e);

@@ -110,6 +110,7 @@ static void build_index(void)
     assert_int_equal(xs_wdb_open(path, XS_WDB_CREATE, &db, &e), 0);
     assert_int_equal(xs_wdb_set_metadata(db, "language", "english", &e), 0);
     assert_int_equal(xs_wdb_set_metadata(db, "schema", SCHEMA_VERSION, &e), 0);
+    assert_int_equal(schema_write_weights(db, &cfg, &e), 0);
     assert_int_equal(doc_builder_new(&cfg, &b, &e), 0);
     doc_builder_set_spelling_db(b, db);
     for (size_t i = 0; i < sizeof(papers) / sizeof(papers[0]); i++) {
@@ -359,6 +360,23 @@ static void search_should_drop_stopwords_outside_phrases(void **state)
     assert_understood("the", "the@", NULL, 1);
     assert_understood("+for physics", "for@", NULL, 1);
     assert_finds("+for physics", "graphnets-b", 1);
+}
+
+static void search_should_answer_abstract_queries_exactly(void **state)
+{
+    (void)state;
+    /* The abstract has no terms of its own: what the title, authors and
+     * other fields leave of a word's plain count is the abstract's. */
+    assert_finds("abstract:learnable", "graphnets-b", 0); /* title only */
+    assert_finds("abstract:graph", "graphnets-b", 1);     /* both */
+    assert_finds("abstract:kernels", "kernel-nfd", 1);
+    assert_finds("abstract:kernels", "cs/0112017", 0);
+    assert_finds("abstract:kernels", "cpp", 0);
+    assert_finds("abstract:lee", "gpt2", 0); /* an author's name */
+    assert_finds("abstract:phys*", "graphnets-b", 1);
+    assert_finds("abstract:learn*", "cs/0112017", 0);
+    assert_finds("graph -abstract:physics", "graphnets-b", 0);
+    assert_finds("graph -abstract:physics", "1806.01261", 1);
 }
 
 static void search_should_refuse_an_index_of_another_layout(void **state)
@@ -628,6 +646,7 @@ int main(void)
         cmocka_unit_test(search_should_support_query_syntax),
         cmocka_unit_test(search_should_match_phrases_within_one_field),
         cmocka_unit_test(search_should_drop_stopwords_outside_phrases),
+        cmocka_unit_test(search_should_answer_abstract_queries_exactly),
         cmocka_unit_test(search_should_refuse_an_index_of_another_layout),
         cmocka_unit_test(search_should_never_fail_on_broken_syntax),
         cmocka_unit_test(search_should_cap_wildcards_and_terms),

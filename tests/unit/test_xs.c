@@ -1384,6 +1384,71 @@ static void db_should_open_stub_files(void **state)
     xs_db_free(db);
 }
 
+/* ---- the implicit field -------------------------------------------- */
+
+/* A document with the given wdf per term ("kern:12,Skern:2") and data id. */
+static void add_wdfs(xs_wdb *w, const char *id, const char *spec)
+{
+    struct err e = {0};
+    xs_doc *doc = NULL;
+    char buf[128], *save = NULL;
+
+    assert_int_equal(xs_doc_new(&doc, &e), 0);
+    snprintf(buf, sizeof(buf), "%s", spec);
+    for (char *t = strtok_r(buf, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(t, ':');
+        *colon = '\0';
+        assert_int_equal(
+            xs_doc_add_term(doc, t, (unsigned)atoi(colon + 1), &e), 0);
+    }
+    assert_int_equal(xs_doc_set_data(doc, id, strlen(id), &e), 0);
+    assert_int_equal(xs_wdb_add(w, doc, NULL, &e), 0);
+    xs_doc_free(doc);
+}
+
+static void implicit_field_should_keep_what_other_fields_leave(void **state)
+{
+    static const char *const others[] = {"S", "A"};
+    static const unsigned weights[] = {6, 3};
+    struct err e = {0};
+    char path[128], out[256];
+    xs_wdb *w;
+    xs_db *db;
+    xs_query *q = NULL;
+    (void)state;
+
+    tmp_path(path, sizeof(path), "implicit");
+    w = open_writer(path, XS_WDB_CREATE);
+    /* Title (S, weight 6), author (A, weight 3), abstract (weight 2). */
+    add_wdfs(w, "title2", "kern:12,Skern:2");
+    add_wdfs(w, "title2abs1", "kern:14,Skern:2");
+    add_wdfs(w, "abs1", "kern:2");
+    add_wdfs(w, "author", "kern:3,Akern:1");
+    add_wdfs(w, "authorabs2", "kern:7,Akern:1");
+    add_wdfs(w, "other", "kernel:2");
+    assert_int_equal(xs_wdb_commit(w, &e), 0);
+    xs_wdb_free(w);
+
+    db = open_reader(path);
+    /* Before the field is declared its terms are plain, absent ones. */
+    q = term_query("XBkern");
+    run_query(db, q, 1, out, sizeof(out));
+    assert_string_equal(out, "");
+    assert_int_equal(xs_db_set_implicit_field(db, "XB", 2, others, weights,
+                                              2, 10, &e),
+                     0);
+    run_query(db, q, 1, out, sizeof(out));
+    assert_string_equal(out, "abs1,authorabs2,title2abs1");
+    xs_query_free(q);
+    /* The most abstract occurrences in the shortest document rank first. */
+    q = term_query("XBkern");
+    run_query(db, q, 0, out, sizeof(out));
+    assert_string_equal(out, "authorabs2,abs1,title2abs1");
+    xs_query_free(q);
+    xs_db_free(db);
+}
+
 static void sortable_should_keep_numeric_order(void **state)
 {
     static const double nums[] = {-1e9, -2.5, 0.0, 1.0, 2017.0, 1e12};
@@ -1458,6 +1523,7 @@ int main(void)
         cmocka_unit_test(doc_data_slot_should_be_reserved),
         cmocka_unit_test(db_should_see_commits_after_reopen),
         cmocka_unit_test(db_should_open_stub_files),
+        cmocka_unit_test(implicit_field_should_keep_what_other_fields_leave),
         cmocka_unit_test(sortable_should_keep_numeric_order),
     };
 
