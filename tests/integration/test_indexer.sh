@@ -69,6 +69,23 @@ expect_eq "$(total '')" $((before + 1)) "no duplicates after two updates"
 expect_eq "$(current_gen)" $((gen + 1)) "a no-op update publishes nothing"
 expect_eq "$(ls "$index" | grep -c tmp)" 0 "no-op update leaves no copy"
 
+# abstract: queries depend on the weights an index was built with: an
+# update under other weights is refused, naming the weight; a config
+# without the abstract in the plain terms is refused when it is read.
+echo "weight_title = 7" >"$scratch/w7.conf"
+expect_status 1 "update with other weights" -- \
+    env PWC_CONFIG="$scratch/w7.conf" "$bin/indexer/pwc-index" -q update \
+    "$crawl" "$index"
+expect_grep 'built with weight_title = 6 and the config says 7' \
+    "$scratch/err" "weight named"
+expect_eq "$(current_gen)" $((gen + 1)) "refused update publishes nothing"
+echo "weight_abstract = 0" >"$scratch/w0.conf"
+expect_status 2 "weight_abstract 0" -- \
+    env PWC_CONFIG="$scratch/w0.conf" "$bin/indexer/pwc-index" -q update \
+    "$crawl" "$index"
+expect_grep 'w0.conf: weight_abstract must be at least 1' "$scratch/err" \
+    "config file named"
+
 # A truncated gzip fails the build and leaves the live index answering.
 good=$(total '')
 head -c 60 "$crawl/papers.jsonl.gz" >"$scratch/trunc.gz"
