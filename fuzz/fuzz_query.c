@@ -164,6 +164,7 @@ static void build_index(const char *index)
     OK(doc_builder_new(&cfg, &b, &e));
     doc_builder_set_spelling_db(b, db);
     add_papers(db, b, ci);
+    OK(doc_builder_flush_spelling(b, &e));
     OK(xs_wdb_commit(db, &e));
     xs_wdb_free(db);
     doc_builder_free(b);

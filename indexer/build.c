@@ -166,11 +166,14 @@ static void *part_main(void *arg)
         }
         if (!pt->failed && ++since_commit == PART_COMMIT_EVERY) {
             since_commit = 0;
-            if (xs_wdb_commit(pt->db, &pt->err) < 0)
+            if (doc_builder_flush_spelling(pt->builder, &pt->err) < 0 ||
+                xs_wdb_commit(pt->db, &pt->err) < 0)
                 part_fail(pt);
         }
     }
-    if (!pt->failed && xs_wdb_commit(pt->db, &pt->err) < 0)
+    if (!pt->failed &&
+        (doc_builder_flush_spelling(pt->builder, &pt->err) < 0 ||
+         xs_wdb_commit(pt->db, &pt->err) < 0))
         pt->failed = 1;
     return NULL;
 }

@@ -27,9 +27,8 @@ struct doc_builder {
     const struct config *cfg;
     xs_indexer *ix;
     xs_doc *doc;
-    xs_indexer *spell_ix; /* feeds titles to the spelling table */
-    xs_doc *spell_doc;    /* scratch document for spell_ix */
-    int spelling;
+    xs_spelling *spell; /* title words counted for the spelling table */
+    xs_wdb *spell_db;   /* where doc_builder_flush_spelling writes them */
     char *data;
     size_t data_len;
     char *fold_buf;
@@ -48,10 +47,7 @@ int doc_builder_new(const struct config *c, struct doc_builder **out,
     if (rc == 0)
         rc = xs_doc_new(&b->doc, e);
     if (rc == 0)
-        rc = xs_indexer_new(c->language, XS_INDEXER_SPELLING, &b->spell_ix,
-                            e);
-    if (rc == 0)
-        rc = xs_doc_new(&b->spell_doc, e);
+        rc = xs_spelling_new(&b->spell, e);
     if (rc < 0) {
         doc_builder_free(b);
         return rc;
@@ -66,16 +62,19 @@ void doc_builder_free(struct doc_builder *b)
         return;
     xs_indexer_free(b->ix);
     xs_doc_free(b->doc);
-    xs_indexer_free(b->spell_ix);
-    xs_doc_free(b->spell_doc);
+    xs_spelling_free(b->spell);
     free(b->data);
     free(b);
 }
 
 void doc_builder_set_spelling_db(struct doc_builder *b, xs_wdb *db)
 {
-    xs_indexer_set_database(b->spell_ix, db);
-    b->spelling = db != NULL;
+    b->spell_db = db;
+}
+
+int doc_builder_flush_spelling(struct doc_builder *b, struct err *e)
+{
+    return b->spell_db ? xs_spelling_flush(b->spell, b->spell_db, e) : 0;
 }
 
 /* Title words go to the spelling table that "did you mean" draws on. */
@@ -86,14 +85,12 @@ static int add_spelling(struct doc_builder *b, const char *title,
     size_t len = 0;
     int rc;
 
-    if (!b->spelling)
+    if (!b->spell_db)
         return 0;
     rc = text_fold(title, strlen(title), &folded, &len, e);
     if (rc < 0)
         return rc;
-    xs_doc_clear(b->spell_doc);
-    xs_indexer_set_document(b->spell_ix, b->spell_doc);
-    rc = xs_indexer_index_text(b->spell_ix, folded, len, 1, "", 0, e);
+    rc = xs_spelling_add_text(b->spell, folded, len, e);
     free(folded);
     return rc;
 }
@@ -555,13 +552,13 @@ int doc_builder_repo(struct doc_builder *b, const struct readme *r,
 int doc_builder_spell(struct doc_builder *b, xs_wdb *db, const char *title,
                       struct err *e)
 {
-    int saved = b->spelling, rc;
+    xs_wdb *saved = b->spell_db;
+    int rc;
 
-    xs_indexer_set_database(b->spell_ix, db);
-    b->spelling = 1;
+    b->spell_db = db;
     rc = add_spelling(b, title, e);
-    b->spelling = saved;
-    if (!saved)
-        xs_indexer_set_database(b->spell_ix, NULL);
+    if (rc == 0)
+        rc = xs_spelling_flush(b->spell, db, e);
+    b->spell_db = saved;
     return rc;
 }

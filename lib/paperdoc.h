@@ -27,8 +27,13 @@ struct doc_info {
 int doc_builder_new(const struct config *c, struct doc_builder **out,
                     struct err *e);
 void doc_builder_free(struct doc_builder *b);
-/* The spelling data goes to db (borrowed; NULL for none). */
+/*
+ * Title words are counted for db's spelling table (borrowed; NULL for
+ * none) and written to it by doc_builder_flush_spelling, which the caller
+ * must call before its last commit.
+ */
 void doc_builder_set_spelling_db(struct doc_builder *b, xs_wdb *db);
+int doc_builder_flush_spelling(struct doc_builder *b, struct err *e);
 
 /* Adds the words of title to db's spelling table (for callers that build
  * without a spelling db and decide afterwards whether a paper is new). */

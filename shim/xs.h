@@ -178,6 +178,24 @@ double xs_sortable_unserialise(const char *buf, size_t len);
 
 /* ---- indexing text ------------------------------------------------- */
 
+/*
+ * Words for the spelling table ("did you mean"), counted in memory and
+ * written once each on flush: much cheaper than a TermGenerator feeding
+ * the table word by word (XS_INDEXER_SPELLING). The words are the same:
+ * Xapian's word splitting, lower-cased, unstemmed.
+ */
+typedef struct xs_spelling xs_spelling;
+int xs_spelling_new(xs_spelling **out, struct err *e);
+void xs_spelling_free(xs_spelling *sp);
+/* Counts the words of UTF-8 text. */
+int xs_spelling_add_text(xs_spelling *sp, const char *text, size_t len,
+                         struct err *e);
+/* Distinct words counted and not yet flushed. */
+size_t xs_spelling_size(const xs_spelling *sp);
+/* Adds the counted words to db's spelling table and forgets them; on
+ * failure the words not yet written stay counted. */
+int xs_spelling_flush(xs_spelling *sp, xs_wdb *db, struct err *e);
+
 enum {
     XS_INDEXER_SPELLING = 1 << 0 /* feed words to the database's
                                     spelling table (needs a db) */

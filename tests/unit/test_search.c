@@ -128,6 +128,7 @@ static void build_index(void)
         assert_int_equal(xs_wdb_add(db, doc, NULL, &e), 0);
         paper_fini(&p);
     }
+    assert_int_equal(doc_builder_flush_spelling(b, &e), 0);
     assert_int_equal(xs_wdb_commit(db, &e), 0);
     xs_wdb_free(db);
     doc_builder_free(b);
