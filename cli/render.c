@@ -146,7 +146,11 @@ void render_text(FILE *f, const cJSON *reply, int color)
     int exact = cJSON_IsTrue(cJSON_GetObjectItem(total, "exact"));
 
     if (cJSON_GetArraySize(hits) == 0) {
+        const char *fixed = str_or(reply, "corrected", NULL);
+
         fprintf(f, "no hits for \"%s\"\n", str_or(reply, "query", ""));
+        if (fixed)
+            fprintf(f, "did you mean \"%s\"?\n", fixed);
         return;
     }
     cJSON_ArrayForEach(hit, hits)

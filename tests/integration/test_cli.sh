@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pwc-search against the index of the real crawl: the text listing shows
 # code for "graph networks", JSON parses, and exit codes and messages for
-# no hits, bad options and missing indexes are as documented.
+# no hits (with a spelling correction), bad options and missing indexes are as documented.
 # Usage: test_cli.sh BUILD_DIR INDEX
 . "$(dirname "$0")/lib.sh"
 bin=$1
@@ -32,6 +32,8 @@ expect_grep 'no code' "$scratch/out" "no code shown"
 
 expect_status 1 "no hits" -- srch "zzqxjv wqpzkk"
 expect_grep 'no hits' "$scratch/out" "no hits message"
+expect_status 1 "misspelt" -- srch "grpah netwroks"
+expect_grep 'did you mean "graph networks"' "$scratch/out" "correction offered"
 expect_status 2 "bad limit" -- srch --limit -3 graph
 expect_grep '--limit' "$scratch/err" "bad limit named"
 expect_status 2 "bad sort" -- srch --sort size graph
