@@ -1,7 +1,8 @@
 /*
  * pwc-search: search the index from a shell. Prints ranked papers with
- * their code, or the same reply as JSON. Exit status: 0 with hits, 1 with
- * none, 2 for usage or index errors.
+ * their code, or the same reply as JSON. Exit status: 0 when the query
+ * matches (even if the page asked for is past its hits), 1 when it
+ * matches nothing, 2 for usage or index errors.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -111,10 +112,13 @@ static int parse_option(struct cli *c, int opt, const char *arg)
         r->sort = (enum search_sort)sort;
         return 0;
     case OPT_HAS_CODE:
-        r->has_code = 1;
-        return 0;
     case OPT_NO_CODE:
-        r->has_code = 0;
+        if (r->has_code >= 0 && r->has_code != (opt == OPT_HAS_CODE)) {
+            fputs("pwc-search: --has-code and --no-code exclude each "
+                  "other\n", stderr);
+            return -1;
+        }
+        r->has_code = opt == OPT_HAS_CODE;
         return 0;
     case OPT_OFFICIAL:
         r->official = 1;
@@ -180,6 +184,28 @@ static int join_query(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+/*
+ * getopt's own message for "pwc-search gan -medical" would not tell the
+ * user that a shell splits the query and that "-medical" was meant as an
+ * exclusion: say so.
+ */
+static void report_bad_option(int opt, const char *arg)
+{
+    if (opt == ':') {
+        fprintf(stderr, "pwc-search: option %s needs a value (see --help)\n",
+                arg);
+        return;
+    }
+    if (optopt && optopt != '-')
+        fprintf(stderr, "pwc-search: unknown option -%c", optopt);
+    else
+        fprintf(stderr, "pwc-search: unknown option %s", arg);
+    fputs(" (to exclude a word, quote the whole query, as in\n"
+          "  pwc-search \"gan -medical\", or put -- before it; see "
+          "--help)\n",
+          stderr);
+}
+
 static int parse_args(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -203,16 +229,19 @@ static int parse_args(struct cli *c, int argc, char **argv)
     int opt;
 
     search_req_init(&c->req);
-    while ((opt = getopt_long(argc, argv, "n:s:ji:c:h", opts, NULL)) != -1) {
+    opterr = 0; /* reported below, with a hint */
+    while ((opt = getopt_long(argc, argv, ":n:s:ji:c:h", opts, NULL)) !=
+           -1) {
         if (opt == 'h') {
             usage(stdout);
             exit(0);
         }
-        if (opt == '?' || parse_option(c, opt, optarg) < 0) {
-            if (opt == '?')
-                usage(stderr);
+        if (opt == '?' || opt == ':') {
+            report_bad_option(opt, argv[optind - 1]);
             return -1;
         }
+        if (parse_option(c, opt, optarg) < 0)
+            return -1;
     }
     return join_query(c, argc - optind, argv + optind);
 }
@@ -268,8 +297,7 @@ int main(int argc, char **argv)
     } else if (local_search(&c, &cfg, &reply) < 0) {
         goto out;
     }
-    status = cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits")) > 0 ? 0
-                                                                        : 1;
+    status = render_matched(reply) ? 0 : 1;
     if (c.json)
         render_json(stdout, reply);
     else

@@ -137,6 +137,19 @@ static void print_facets(FILE *f, const cJSON *facets)
     }
 }
 
+static double total_field(const cJSON *reply, const char *key)
+{
+    const cJSON *total = cJSON_GetObjectItem(reply, "total");
+    const cJSON *v = cJSON_GetObjectItem(total, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+int render_matched(const cJSON *reply)
+{
+    return cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits")) > 0 ||
+           total_field(reply, "lower") > 0;
+}
+
 void render_text(FILE *f, const cJSON *reply, int color)
 {
     const cJSON *hits = cJSON_GetObjectItem(reply, "hits"), *hit;
@@ -145,6 +158,16 @@ void render_text(FILE *f, const cJSON *reply, int color)
     double est = cJSON_GetObjectItem(total, "estimated")->valuedouble;
     int exact = cJSON_IsTrue(cJSON_GetObjectItem(total, "exact"));
 
+    if (cJSON_GetArraySize(hits) == 0 && render_matched(reply)) {
+        fprintf(f, "%s%.0f hits for \"%s\", none on this page (offset %.0f, "
+                   "limit %.0f)\n",
+                exact ? "" : "about ", est, str_or(reply, "query", ""),
+                cJSON_GetObjectItem(reply, "offset")->valuedouble,
+                cJSON_GetObjectItem(reply, "limit")->valuedouble);
+        if (facets)
+            print_facets(f, facets);
+        return;
+    }
     if (cJSON_GetArraySize(hits) == 0) {
         const char *fixed = str_or(reply, "corrected", NULL);
 

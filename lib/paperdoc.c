@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "stopwords.h"
 #include "suggest.h"
 #include "text.h"
 
@@ -47,7 +48,7 @@ int doc_builder_new(const struct config *c, struct doc_builder **out,
     if (rc == 0)
         rc = xs_doc_new(&b->doc, e);
     if (rc == 0)
-        rc = xs_spelling_new(&b->spell, e);
+        rc = xs_spelling_new(stopwords_for(c->language), &b->spell, e);
     if (rc < 0) {
         doc_builder_free(b);
         return rc;

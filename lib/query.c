@@ -90,6 +90,25 @@ static void cap_wildcards(char *s, unsigned max)
             *p = ' ';
 }
 
+/* Blanks the last double quote when they do not pair up, so that an
+ * unclosed phrase reads as plain words rather than a phrase running to
+ * the end of the query. Returns whether one was blanked. */
+static int drop_unpaired_quote(char *s)
+{
+    char *last = NULL;
+    size_t n = 0;
+
+    for (char *p = s; *p; p++)
+        if (*p == '"') {
+            last = p;
+            n++;
+        }
+    if (n % 2 == 0)
+        return 0;
+    *last = ' ';
+    return 1;
+}
+
 /* The last resort: letters, digits and spaces only. */
 static void strip_symbols(char *s)
 {
@@ -163,7 +182,7 @@ static int text_query(xs_qparser *qp, const struct search_req *r,
     size_t len, start, end;
     xs_query *q = NULL, *boost;
     uint64_t key;
-    int rc, has_id;
+    int rc, has_id, unpaired;
 
     *out = NULL;
     *has_text = 0;
@@ -178,9 +197,11 @@ static int text_query(xs_qparser *qp, const struct search_req *r,
         memset(text + start, ' ', end - start);
     cap_words(text, lim->max_terms);
     cap_wildcards(text, lim->max_wildcards);
+    unpaired = drop_unpaired_quote(text);
     *has_text = 1;
     if (!is_blank(text)) {
         rc = parse_degrading(qp, text, &q, degraded, e);
+        *degraded |= unpaired;
         if (rc == 0 && xs_query_is_empty(q)) {
             xs_query_free(q);
             q = NULL;

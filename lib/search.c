@@ -532,7 +532,35 @@ static double total_estimated(const cJSON *reply)
     return cJSON_GetObjectItem(t, "estimated")->valuedouble;
 }
 
-/* "Did you mean": only for queries that found little, since checking
+static int has_filters(const struct search_req *r)
+{
+    return r->has_code >= 0 || r->official >= 0 || r->framework ||
+           r->task || r->venue || r->year_from || r->year_to;
+}
+
+/* Whether the words alone, without the request's filters, match some
+ * paper: then it was a filter that emptied the result, and the words
+ * need no correcting. */
+static int words_match_unfiltered(struct searcher *s,
+                                  const struct search_req *r)
+{
+    struct search_req words;
+    struct err we = {0, ""};
+    cJSON *reply = NULL;
+    int found;
+
+    search_req_init(&words);
+    words.q = r->q;
+    words.limit = 1;
+    words.snippet_bytes = 0;
+    if (run_retrying(s, &words, QUERY_ANY_WORD, &reply, &we) < 0)
+        return 0;
+    found = total_estimated(reply) > 0;
+    cJSON_Delete(reply);
+    return found;
+}
+
+/* "Did you mean": only for queries that found nothing, since checking
  * every word against the spelling table costs more than the search. */
 static int add_correction(struct searcher *s, const struct search_req *r,
                           cJSON *reply, struct err *e)
@@ -541,6 +569,7 @@ static int add_correction(struct searcher *s, const struct search_req *r,
     struct err ce = {0, ""};
 
     if (!r->q || total_estimated(reply) >= SPELL_CHECK_BELOW ||
+        (has_filters(r) && words_match_unfiltered(s, r)) ||
         query_correct(s->qp, r->q, &fixed, &ce) < 0 || !fixed) {
         cJSON_AddNullToObject(reply, "corrected");
         (void)e;

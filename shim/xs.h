@@ -185,7 +185,10 @@ double xs_sortable_unserialise(const char *buf, size_t len);
  * Xapian's word splitting, lower-cased, unstemmed.
  */
 typedef struct xs_spelling xs_spelling;
-int xs_spelling_new(xs_spelling **out, struct err *e);
+/* stopwords: NULL-terminated words never counted (a correction to "an" or
+ * "the" helps nobody); NULL for none. */
+int xs_spelling_new(const char *const *stopwords, xs_spelling **out,
+                    struct err *e);
 void xs_spelling_free(xs_spelling *sp);
 /* Counts the words of UTF-8 text. */
 int xs_spelling_add_text(xs_spelling *sp, const char *text, size_t len,

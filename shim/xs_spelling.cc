@@ -12,18 +12,23 @@
 
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 struct xs_spelling {
     Xapian::TermGenerator tg; /* no stemmer: words as written */
     Xapian::Document scratch;
     std::unordered_map<std::string, Xapian::termcount> counts;
+    std::unordered_set<std::string> stopwords;
 };
 
-int xs_spelling_new(xs_spelling **out, struct err *e)
+int xs_spelling_new(const char *const *stopwords, xs_spelling **out,
+                    struct err *e)
 {
     try {
         *out = nullptr;
         auto sp = std::make_unique<xs_spelling>();
+        for (size_t i = 0; stopwords && stopwords[i]; i++)
+            sp->stopwords.insert(stopwords[i]);
         sp->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
         *out = sp.release();
         return 0;
@@ -51,7 +56,8 @@ int xs_spelling_add_text(xs_spelling *sp, const char *text, size_t len,
         sp->tg.index_text_without_positions(it);
         for (auto t = sp->scratch.termlist_begin();
              t != sp->scratch.termlist_end(); ++t)
-            sp->counts[*t] += t.get_wdf();
+            if (!sp->stopwords.count(*t))
+                sp->counts[*t] += t.get_wdf();
         return 0;
     } catch (...) {
         return xs_fail(e);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pwc-search against the index of the real crawl: the text listing shows
 # code for "graph networks", JSON parses, and exit codes and messages for
-# no hits (with a spelling correction), bad options and missing indexes are as documented.
+# no hits (with a spelling correction), an empty page, bad options and
+# missing indexes are as documented.
 # Usage: test_cli.sh BUILD_DIR INDEX
 . "$(dirname "$0")/lib.sh"
 bin=$1
@@ -34,6 +35,17 @@ expect_status 1 "no hits" -- srch "zzqxjv wqpzkk"
 expect_grep 'no hits' "$scratch/out" "no hits message"
 expect_status 1 "misspelt" -- srch "grpah netwroks"
 expect_grep 'did you mean "graph networks"' "$scratch/out" "correction offered"
+expect_status 0 "page past the end" -- srch --offset 100000 "graph networks"
+expect_grep 'none on this page' "$scratch/out" "empty page told from no hits"
+expect_status 0 "count only" -- srch --json --limit 0 "graph networks"
+expect_eq "$(json_get "$scratch/out" 'd["total"]["lower"] > 0')" True \
+    "--limit 0 still counts"
+expect_status 1 "filter empties" -- srch --year 1900 "graph networks"
+expect_no_grep 'did you mean' "$scratch/out" "no correction of matching words"
+expect_status 2 "unquoted exclusion" -- srch gan -medical
+expect_grep 'quote the whole query' "$scratch/err" "exclusion hint"
+expect_status 2 "contradictory code filters" -- srch --has-code --no-code gan
+expect_grep 'exclude each other' "$scratch/err" "conflict named"
 expect_status 2 "bad limit" -- srch --limit -3 graph
 expect_grep '--limit' "$scratch/err" "bad limit named"
 expect_status 2 "bad sort" -- srch --sort size graph

@@ -416,6 +416,10 @@ static void search_should_never_fail_on_broken_syntax(void **state)
     }
     assert_finds("\"graph networks", "graphnets-b", 1);
     assert_finds("(graph OR", "1806.01261", 1);
+    /* An unclosed quote reads as plain words, not a phrase to the end. */
+    assert_finds("\"learnable graph", "graphnets-b", 1);
+    assert_understood("\"learnable graph", "learnabl", "PHRASE", 1);
+    assert_understood("\"graph networks\" \"physics", "PHRASE", NULL, 1);
 }
 
 static void search_should_cap_wildcards_and_terms(void **state)
@@ -634,6 +638,42 @@ static void search_should_suggest_spelling_corrections(void **state)
     cJSON_Delete(r);
 }
 
+static void search_should_not_correct_words_a_filter_emptied(void **state)
+{
+    struct search_req req;
+    cJSON *r;
+    (void)state;
+
+    /* "kernel" matches, but no paper of those has TensorFlow code; the
+     * spelling table holds the more frequent "kernels" one letter off. */
+    search_req_init(&req);
+    req.framework = "tf";
+    r = run("kernel", &req);
+    assert_int_equal(n_hits(r), 0);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r, "corrected")));
+    cJSON_Delete(r);
+    /* A misspelling stays one under a filter. */
+    search_req_init(&req);
+    req.year_from = 1990;
+    req.year_to = 1991;
+    r = run("kernals", &req);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(r, "corrected")));
+    cJSON_Delete(r);
+}
+
+static void search_should_never_correct_to_a_stop_word(void **state)
+{
+    /* One letter from "for", which titles hold: a stop word is no
+     * correction anybody wants. */
+    cJSON *r = run("fpr", NULL);
+    const cJSON *c = cJSON_GetObjectItem(r, "corrected");
+    (void)state;
+    assert_int_equal(n_hits(r), 0);
+    if (cJSON_IsString(c))
+        assert_string_not_equal(c->valuestring, "for");
+    cJSON_Delete(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -660,6 +700,8 @@ int main(void)
         cmocka_unit_test(search_get_should_find_by_any_id),
         cmocka_unit_test(suggest_should_complete_titles_tasks_and_methods),
         cmocka_unit_test(search_should_suggest_spelling_corrections),
+        cmocka_unit_test(search_should_not_correct_words_a_filter_emptied),
+        cmocka_unit_test(search_should_never_correct_to_a_stop_word),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
