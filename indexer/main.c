@@ -21,9 +21,11 @@ static void usage(FILE *f)
           "build   index the crawl into a new generation beside the live\n"
           "        one and switch to it atomically; readers never see a\n"
           "        half-built index\n"
-          "update  apply a newer crawl to the live index in place: new\n"
-          "        papers added, changed ones replaced, links and stars\n"
-          "        refreshed; running it twice changes nothing\n"
+          "update  apply a newer crawl to a copy of the live index and\n"
+          "        publish it the same way: new papers added, changed ones\n"
+          "        replaced, links and stars refreshed, papers missing from\n"
+          "        the crawl kept; running it twice changes nothing. With\n"
+          "        no index yet, it builds one\n"
           "\n"
           "CRAWL is a directory with papers*.jsonl.gz, links.jsonl.gz and\n"
           "readmes/, or a Papers With Code dump (papers-with-abstracts.json\n"
@@ -56,6 +58,25 @@ static int load_config(const char *path, struct config *cfg)
         return -1;
     }
     return 0;
+}
+
+/* Says what is wrong with the command and its operands, if anything. */
+static int check_args(int n, char **args)
+{
+    if (n == 0)
+        fputs("pwc-index: a command is needed: build or update", stderr);
+    else if (strcmp(args[0], "build") != 0 && strcmp(args[0], "update") != 0)
+        fprintf(stderr, "pwc-index: unknown command '%s': expected build or "
+                        "update", args[0]);
+    else if (n < 2)
+        fputs("pwc-index: the crawl directory is missing", stderr);
+    else if (n > 3)
+        fprintf(stderr, "pwc-index: too many operands: '%s' after INDEX",
+                args[3]);
+    else
+        return 0;
+    fputs(" (see --help)\n", stderr);
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -98,16 +119,12 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         default:
-            usage(stderr);
+            fputs("pwc-index: see --help for the options\n", stderr);
             return 2;
         }
     }
-    if (argc - optind < 2 || argc - optind > 3 ||
-        (strcmp(argv[optind], "build") != 0 &&
-         strcmp(argv[optind], "update") != 0)) {
-        usage(stderr);
+    if (check_args(argc - optind, argv + optind) < 0)
         return 2;
-    }
     if (load_config(config_path, &cfg) < 0)
         return 2;
     if (level && log_level_parse(level) < 0) {

@@ -40,7 +40,9 @@ void build_report_print(const struct build_report *r, double total_seconds)
 
     fprintf(f, "%s summary\n", r->update ? "update" : "build");
     fprintf(f, "  records read        %zu\n", r->feed.records);
-    fprintf(f, "  papers indexed      %zu\n", c->papers);
+    /* An update writes only new and changed papers: those are counted. */
+    fprintf(f, "  papers %s      %zu\n", r->update ? "written" : "indexed",
+            c->papers);
     fprintf(f, "    with abstract     %zu\n", c->with_abstract);
     fprintf(f, "    with code         %zu\n", c->with_code);
     fprintf(f, "    with README text  %zu\n", c->with_readme);

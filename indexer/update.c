@@ -78,6 +78,7 @@ static int apply_doc(struct updater *u, xs_doc *doc,
         u->counts->unchanged++;
     } else {
         u->counts->changed++;
+        index_counts_add(u->counts, info);
         rc = xs_wdb_replace_term(u->db, term, doc, e);
         if (rc == 0)
             rc = 1;

@@ -239,7 +239,7 @@ static int index_impls(struct doc_builder *b, const struct impl **impls,
     char fw_list[1024];
     size_t fw_len = 0;
     long best_stars = -1;
-    int official = 0, rc = 0;
+    int official = 0, community = 0, rc = 0;
 
     fw_list[0] = '\0';
     if (n > 1)
@@ -253,6 +253,8 @@ static int index_impls(struct doc_builder *b, const struct impl **impls,
             best_stars = im->stars;
         if (im->official == TRI_YES)
             official = 1;
+        else if (im->official == TRI_NO)
+            community = 1;
         if (im->framework && *im->framework) {
             rc = add_filter(b->doc, PFX_FRAMEWORK, im->framework, e);
             if (!strstr(fw_list, im->framework) &&
@@ -272,8 +274,13 @@ static int index_impls(struct doc_builder *b, const struct impl **impls,
     if (rc == 0 && official)
         rc = xs_doc_add_term(b->doc, PFX_OFFICIAL "1", 0, e);
     if (rc == 0 && n)
+        /* As the hits say it: code nobody marked either way is
+         * "unverified", not "community". */
         rc = add_value_str(b->doc, SLOT_OFFICIAL,
-                           official ? "official" : "community", e);
+                           official    ? "official"
+                           : community ? "community"
+                                       : "unverified",
+                           e);
     if (rc == 0 && best_stars >= 0)
         rc = add_value_num(b->doc, SLOT_STARS, (double)best_stars, e);
     if (rc == 0)

@@ -90,8 +90,10 @@ enum {
  * README copies under their prefixes have no positions. 4: document data
  * is packed with LZ4 in the shim's value slot. 5: the abstract has no
  * prefixed terms (FIELD_IMPLICIT), and the field weights are recorded.
+ * 6: code of unknown provenance is "unverified" in SLOT_OFFICIAL, and the
+ * spelling table has no stop words.
  */
-#define SCHEMA_VERSION "5"
+#define SCHEMA_VERSION "6"
 
 /* Longest term Xapian's glass backend stores, with room to spare. */
 #define TERM_MAX 240

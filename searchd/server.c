@@ -17,6 +17,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,11 @@ struct server {
     struct metrics *m;
     struct deadline *dl;
     unsigned port;
+    /* libmicrohttpd's last word while the daemon starts, which says why
+     * it could not (the port in use, say). Written only before the
+     * daemon's threads exist. */
+    atomic_int starting;
+    char start_msg[256];
 };
 
 enum req_state { REQ_NEW, REQ_HEADERS, REQ_ANSWERED };
@@ -135,14 +141,16 @@ static void on_connection(void *cls, struct MHD_Connection *con,
 /* MHD's own messages are about connections clients broke or misused. */
 static void on_mhd_message(void *cls, const char *fmt, va_list ap)
 {
+    struct server *s = cls;
     char msg[512], quoted[600];
     size_t n;
 
-    (void)cls;
     vsnprintf(msg, sizeof(msg), fmt, ap);
     n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
         msg[--n] = '\0';
+    if (s && atomic_load(&s->starting))
+        snprintf(s->start_msg, sizeof(s->start_msg), "%s", msg);
     log_quote(quoted, sizeof(quoted), msg, sizeof(msg));
     log_info("mhd", "msg=%s", quoted);
 }
@@ -383,14 +391,14 @@ int server_start(const struct config *cfg, const char *addr, unsigned port,
     s = calloc(1, sizeof(*s));
     if (!s)
         return err_set(e, ERR_NOMEM, "out of memory");
-    *s = (struct server){NULL, cfg, pool, m, NULL, port};
+    *s = (struct server){NULL, cfg, pool, m, NULL, port, 1, ""};
     if (deadline_new(cfg->connection_timeout_s, &s->dl, e) < 0) {
         free(s);
         return e->code;
     }
     s->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_message, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        on_mhd_message, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, pool_threads(cfg),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
@@ -398,10 +406,18 @@ int server_start(const struct config *cfg, const char *addr, unsigned port,
         MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+    atomic_store(&s->starting, 0);
     if (!s->d) {
+        /* MHD says "Failed to bind to port 0: Address already in use"
+         * (the port it was given, not the one in the address): keep the
+         * system's reason only. */
+        const char *why = strrchr(s->start_msg, ':');
+        why = why ? why + 2 : s->start_msg;
+        int rc = err_set(e, ERR_IO, "cannot listen on %s port %u%s%s", addr,
+                         port, *why ? ": " : "", why);
         deadline_free(s->dl);
         free(s);
-        return err_set(e, ERR_IO, "cannot listen on %s port %u", addr, port);
+        return rc;
     }
     info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     if (info && info->port)

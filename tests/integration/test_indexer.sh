@@ -58,6 +58,7 @@ before=$(total '')
 gen=$(current_gen)
 expect_status 0 "update" -- idx update "$crawl" "$index"
 expect_grep 'added 1, changed 1' "$scratch/err" "update counts"
+expect_grep 'papers written +2' "$scratch/err" "update counts what it wrote"
 expect_eq "$(total '')" $((before + 1)) "update adds one paper"
 expect_eq "$(total 'at scale')" 1 "update replaces changed paper"
 expect_eq "$(current_gen)" $((gen + 1)) "update publishes a generation"

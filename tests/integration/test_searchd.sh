@@ -46,6 +46,10 @@ real_pid=$last_pid
 expect_grep '^listening on 127\.0\.0\.1:[0-9]+$' "$scratch/real.out" \
     "port printed"
 expect_grep 'event=listening .*port=[1-9]' "$scratch/real.err" "port logged"
+expect_status 1 "port in use" -- "$bin/searchd/searchd" --config /dev/null \
+    --index "$real" --port "${base##*:}"
+expect_grep "port ${base##*:}: Address already in use" "$scratch/err" \
+    "port in use gives the reason"
 
 # ---- pwc-search --server asks the daemon and answers as locally ----------
 cli=$bin/cli/pwc-search

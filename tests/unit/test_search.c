@@ -638,6 +638,36 @@ static void search_should_suggest_spelling_corrections(void **state)
     cJSON_Delete(r);
 }
 
+static double facet_count(const cJSON *reply, const char *facet,
+                          const char *value)
+{
+    const cJSON *f = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(reply, "facets"), facet);
+    const cJSON *v;
+
+    cJSON_ArrayForEach(v, f)
+    {
+        if (strcmp(cJSON_GetObjectItem(v, "value")->valuestring, value) == 0)
+            return cJSON_GetObjectItem(v, "count")->valuedouble;
+    }
+    return 0;
+}
+
+static void search_should_count_unknown_official_as_unverified(void **state)
+{
+    struct search_req req;
+    cJSON *r;
+    (void)state;
+
+    search_req_init(&req);
+    req.facets = 1;
+    r = run("", &req);
+    assert_true(facet_count(r, "official", "official") == 2);
+    assert_true(facet_count(r, "official", "unverified") == 1);
+    assert_true(facet_count(r, "official", "community") == 0);
+    cJSON_Delete(r);
+}
+
 static void search_should_not_correct_words_a_filter_emptied(void **state)
 {
     struct search_req req;
@@ -701,6 +731,7 @@ int main(void)
         cmocka_unit_test(suggest_should_complete_titles_tasks_and_methods),
         cmocka_unit_test(search_should_suggest_spelling_corrections),
         cmocka_unit_test(search_should_not_correct_words_a_filter_emptied),
+        cmocka_unit_test(search_should_count_unknown_official_as_unverified),
         cmocka_unit_test(search_should_never_correct_to_a_stop_word),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
