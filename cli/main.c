@@ -298,10 +298,16 @@ int main(int argc, char **argv)
         goto out;
     }
     status = render_matched(reply) ? 0 : 1;
-    if (c.json)
+    if (c.json) {
         render_json(stdout, reply);
-    else
+    } else {
+        const cJSON *w;
+        cJSON_ArrayForEach(w, cJSON_GetObjectItem(reply, "warnings"))
+        {
+            fprintf(stderr, "pwc-search: %s\n", w->valuestring);
+        }
         render_text(stdout, reply, tty);
+    }
 out:
     /* Also on errors, so the sanitizer build sees no leak. */
     cJSON_Delete(reply);

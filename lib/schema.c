@@ -132,6 +132,12 @@ size_t schema_filter_term(const char *prefix, const char *value, char *buf,
         }
     buf[o] = '\0';
     free(folded);
+    /* Papers With Code spells TensorFlow "tf"; people spell it out. */
+    if (strcmp(prefix, PFX_FRAMEWORK) == 0 &&
+        strcmp(buf + plen, "tensorflow") == 0) {
+        strcpy(buf + plen, "tf");
+        o = plen + 2;
+    }
     return o;
 }
 

@@ -580,6 +580,49 @@ static int add_correction(struct searcher *s, const struct search_req *r,
     return 0;
 }
 
+/*
+ * Names each filter value that no paper has ("framework 'TensorFlow'"),
+ * since a filter that can never match looks like a search that found
+ * nothing. Values are matched as the filters match them: folded and in
+ * lower case.
+ */
+static void add_filter_warnings(struct searcher *s,
+                                const struct search_req *r, cJSON *reply)
+{
+    const struct {
+        const char *name, *prefix, *list;
+    } lists[] = {
+        {"framework", PFX_FRAMEWORK, r->framework},
+        {"task", PFX_TASK_EXACT, r->task},
+        {"venue", PFX_VENUE_NAME, r->venue},
+    };
+    cJSON *warnings = NULL;
+
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        char *copy = lists[i].list ? strdup(lists[i].list) : NULL, *save;
+        char term[TERM_MAX + 1], msg[TERM_MAX + 64];
+
+        for (char *v = copy ? strtok_r(copy, ",", &save) : NULL; v;
+             v = strtok_r(NULL, ",", &save)) {
+            uint32_t freq = 1;
+            struct err te = {0, ""};
+
+            if (schema_filter_term(lists[i].prefix, v, term, sizeof(term)) &&
+                (xs_db_termfreq(s->db, term, &freq, &te) < 0 || freq > 0))
+                continue;
+            size_t n;
+            char *shown = text_utf8_repair(v, strlen(v), &n);
+            if (!warnings)
+                warnings = cJSON_AddArrayToObject(reply, "warnings");
+            snprintf(msg, sizeof(msg), "%s '%.*s' matches no paper",
+                     lists[i].name, TERM_MAX, shown ? shown : "");
+            free(shown);
+            cJSON_AddItemToArray(warnings, cJSON_CreateString(msg));
+        }
+        free(copy);
+    }
+}
+
 int search_run(struct searcher *s, const struct search_req *r,
                cJSON **reply, struct err *e)
 {
@@ -600,6 +643,7 @@ int search_run(struct searcher *s, const struct search_req *r,
         rc = add_correction(s, r, *reply, e);
     if (rc < 0)
         return rc;
+    add_filter_warnings(s, r, *reply);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     cJSON_AddNumberToObject(*reply, "took_ms",
                             (double)(t1.tv_sec - t0.tv_sec) * 1e3 +

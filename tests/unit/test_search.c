@@ -668,6 +668,34 @@ static void search_should_count_unknown_official_as_unverified(void **state)
     cJSON_Delete(r);
 }
 
+static void search_should_name_filter_values_no_paper_has(void **state)
+{
+    struct search_req req;
+    const cJSON *w;
+    cJSON *r;
+    (void)state;
+
+    /* TensorFlow is "tf" in Papers With Code's links, and ours. */
+    search_req_init(&req);
+    req.framework = "TensorFlow";
+    r = run("attention", &req);
+    assert_true(has_hit(r, "1706.03762"));
+    assert_null(cJSON_GetObjectItem(r, "warnings"));
+    cJSON_Delete(r);
+
+    search_req_init(&req);
+    req.framework = "jax,Caffe9";
+    req.task = "Nope";
+    r = run("", &req);
+    w = cJSON_GetObjectItem(r, "warnings");
+    assert_int_equal(cJSON_GetArraySize(w), 2);
+    assert_string_equal(cJSON_GetArrayItem(w, 0)->valuestring,
+                        "framework 'Caffe9' matches no paper");
+    assert_string_equal(cJSON_GetArrayItem(w, 1)->valuestring,
+                        "task 'Nope' matches no paper");
+    cJSON_Delete(r);
+}
+
 static void search_should_not_correct_words_a_filter_emptied(void **state)
 {
     struct search_req req;
@@ -731,6 +759,7 @@ int main(void)
         cmocka_unit_test(suggest_should_complete_titles_tasks_and_methods),
         cmocka_unit_test(search_should_suggest_spelling_corrections),
         cmocka_unit_test(search_should_not_correct_words_a_filter_emptied),
+        cmocka_unit_test(search_should_name_filter_values_no_paper_has),
         cmocka_unit_test(search_should_count_unknown_official_as_unverified),
         cmocka_unit_test(search_should_never_correct_to_a_stop_word),
     };
