@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "schema.h"
 #include "stopwords.h"
@@ -88,6 +89,28 @@ static void cap_wildcards(char *s, unsigned max)
     for (char *p = s; *p; p++)
         if (*p == '*' && seen++ >= max)
             *p = ' ';
+}
+
+/* Lower-cases field names written in capitals ("TITLE:gan", "Author:"),
+ * which Xapian's parser would otherwise read as words. */
+static void lower_field_names(char *s)
+{
+    const size_t n_fields = sizeof(field_prefixes) / sizeof(field_prefixes[0]);
+
+    for (char *p = s; *p; p++) {
+        if (p > s && isalnum((unsigned char)p[-1]))
+            continue;
+        for (size_t i = 0; i < n_fields; i++) {
+            size_t len = strlen(field_prefixes[i].field);
+            if (strncasecmp(p, field_prefixes[i].field, len) == 0 &&
+                p[len] == ':') {
+                for (size_t k = 0; k < len; k++)
+                    p[k] = (char)tolower((unsigned char)p[k]);
+                p += len;
+                break;
+            }
+        }
+    }
 }
 
 /* Blanks the last double quote when they do not pair up, so that an
@@ -198,6 +221,7 @@ static int text_query(xs_qparser *qp, const struct search_req *r,
     cap_words(text, lim->max_terms);
     cap_wildcards(text, lim->max_wildcards);
     unpaired = drop_unpaired_quote(text);
+    lower_field_names(text);
     *has_text = 1;
     if (!is_blank(text)) {
         rc = parse_degrading(qp, text, &q, degraded, e);

@@ -303,6 +303,8 @@ static void search_should_support_query_syntax(void **state)
     assert_finds("transformer OR physics", "1706.03762", 1);
     assert_finds("title:graph", "1806.01261", 1);
     assert_finds("title:physics", "graphnets-b", 0);
+    assert_finds("TITLE:learnable", "graphnets-b", 1);
+    assert_finds("Author:Vaswani", "1706.03762", 1);
     assert_finds("abstract:physics", "graphnets-b", 1);
     assert_finds("author:vaswani", "1706.03762", 1);
     assert_finds("task:translation", "1706.03762", 1);
