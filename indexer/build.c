@@ -29,6 +29,8 @@
 
 #define MAX_PARTS 16
 #define QUEUE_CAP 256
+/* Duplicate ids named in the log per part; the rest are only counted. */
+#define MAX_DUPLICATE_LOGS 20
 /*
  * Documents a part buffers before writing them out, bounding memory. Glass
  * holds value changes, each paper's packed record among them, until a
@@ -142,7 +144,9 @@ static int index_item(struct part *pt, const struct work_item *it)
         return err_set(&pt->err, ERR_NOMEM, "out of memory");
     if (dup == 0) {
         snprintf(term, sizeof(term), "Q%s", info.uid);
-        pt->counts.duplicates++;
+        if (++pt->counts.duplicates <= MAX_DUPLICATE_LOGS)
+            log_info("duplicate_id", "id=%s note=\"the later record is "
+                     "kept\"", info.uid);
         return xs_wdb_replace_term(pt->db, term, doc, &pt->err);
     }
     rc = xs_wdb_add(pt->db, doc, NULL, &pt->err);

@@ -93,6 +93,15 @@ static int feed_file(const char *path, paper_sink sink, void *ctx,
                              : "");
             continue;
         }
+        if (p->dropped && ++st->dropped <= MAX_WARNINGS) {
+            char where[200];
+            rec_loc_format(&loc, where, sizeof(where));
+            log_warn("field_dropped", "where=\"%s\" reason=\"%s\"%s", where,
+                     p->dropped,
+                     st->dropped == MAX_WARNINGS
+                         ? " note=\"further ones are only counted\""
+                         : "");
+        }
         st->papers++;
         rc = sink(ctx, p, e);
         if (rc < 0)

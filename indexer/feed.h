@@ -19,6 +19,7 @@ struct feed_stats {
     size_t records;
     size_t papers;
     size_t skipped;
+    size_t dropped; /* records indexed with a field left out */
     /* distinct reasons with their counts, in order of first sight */
     char reasons[FEED_MAX_REASONS][96];
     size_t reason_counts[FEED_MAX_REASONS];

@@ -56,6 +56,9 @@ void build_report_print(const struct build_report *r, double total_seconds)
     if (r->update)
         fprintf(f, "  added %zu, changed %zu, unchanged %zu\n", c->added,
                 c->changed, c->unchanged);
+    if (r->feed.dropped)
+        fprintf(f, "  fields left out     %zu (records still indexed)\n",
+                r->feed.dropped);
     fprintf(f, "  records skipped     %zu\n", r->feed.skipped);
     for (size_t i = 0; i < r->feed.n_reasons; i++)
         fprintf(f, "    %6zu  %s\n", r->feed.reason_counts[i],

@@ -69,6 +69,9 @@ struct paper {
     char *venue; /* "proceeding", e.g. "CVPR 2019", or NULL */
     char *url_abs;
     char *url_pdf;
+    /* What was read but not kept, for a warning ("field 'date': ..."),
+     * or NULL: the record itself is still indexed. */
+    char *dropped;
 };
 
 struct link {

@@ -331,6 +331,8 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+#define DROPPED_MAX 160
+
 /* Keeps a date only in the "YYYY-MM-DD" form the contract promises; the
  * year is still taken from its first four digits. */
 static int get_date(const struct dec *d, struct paper *p)
@@ -354,9 +356,14 @@ static int get_date(const struct dec *d, struct paper *p)
     if (i == 10) {
         s[10] = '\0';
         p->date = s;
-    } else {
-        free(s);
+        return 0;
     }
+    p->dropped = malloc(DROPPED_MAX);
+    if (p->dropped)
+        snprintf(p->dropped, DROPPED_MAX,
+                 "field 'date': '%.40s' is not YYYY-MM-DD, left out (the "
+                 "year is kept)", s);
+    free(s);
     return 0;
 }
 
@@ -453,6 +460,7 @@ void paper_fini(struct paper *p)
     free(p->venue);
     free(p->url_abs);
     free(p->url_pdf);
+    free(p->dropped);
     memset(p, 0, sizeof(*p));
 }
 

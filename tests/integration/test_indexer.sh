@@ -20,7 +20,7 @@ total() {
 
 cat >"$crawl/papers.jsonl" <<'J'
 {"id":"p1","arxiv_id":"2101.00001","title":"Sparse graph transformers","abstract":"We sparsify graph attention.","authors":["Ada Lovelace"],"year":2021,"proceeding":"ICML 2021"}
-{"id":"p2","arxiv_id":null,"title":"Quantum kernel machines","abstract":"Kernels on qubits.","authors":["Alan Turing"],"year":2020}
+{"id":"p2","arxiv_id":null,"title":"Quantum kernel machines","abstract":"Kernels on qubits.","authors":["Alan Turing"],"year":2020,"date":"last spring"}
 {"id":"p3", "title": broken json here
 {"id":"p4","arxiv_id":null,"title":42,"year":2020}
 {"id":"p5","arxiv_id":null,"title":"Caf\xc3 invalid utf8 \xff title","abstract":"still indexed","year":2019}
@@ -40,6 +40,9 @@ expect_status 0 "build with bad records" -- idx build "$crawl" "$index"
 expect_grep 'papers.jsonl.gz:3' "$scratch/err" "broken JSON named by line"
 expect_grep 'papers.jsonl.gz:4.*title' "$scratch/err" "wrong type named"
 expect_grep 'records skipped +2' "$scratch/err" "summary counts skips"
+expect_grep 'papers.jsonl.gz:2.*field .date.: .last spring.' "$scratch/err" \
+    "unreadable date named, record kept"
+expect_grep 'fields left out +1' "$scratch/err" "summary counts left-out fields"
 expect_grep 'papers indexed +3' "$scratch/err" "summary counts papers"
 expect_grep 'with code +2' "$scratch/err" "summary counts code"
 expect_eq "$(total 'graph transformers')" 1 "search after build"

@@ -165,14 +165,16 @@ static void paper_from_json_should_derive_the_year(void **state)
         const char *fields;
         int year;
         const char *date;
+        int dropped; /* the date was there but is left out, with a note */
     } cases[] = {
-        {"\"year\": 2019, \"date\": \"2018-12-30\"", 2019, "2018-12-30"},
-        {"\"year\": 2019.0", 2019, NULL},
-        {"\"date\": \"2018-12-30\"", 2018, "2018-12-30"},
-        {"\"year\": null, \"date\": \"2018-12-30\"", 2018, "2018-12-30"},
-        {"\"date\": \"2018-12-30T10:00:00Z\"", 2018, "2018-12-30"},
-        {"\"date\": \"2018\"", 2018, NULL},
-        {"\"date\": \"December 2018\"", 0, NULL},
+        {"\"year\": 2019, \"date\": \"2018-12-30\"", 2019, "2018-12-30", 0},
+        {"\"year\": 2019.0", 2019, NULL, 0},
+        {"\"date\": \"2018-12-30\"", 2018, "2018-12-30", 0},
+        {"\"year\": null, \"date\": \"2018-12-30\"", 2018, "2018-12-30", 0},
+        {"\"date\": \"2018-12-30T10:00:00Z\"", 2018, "2018-12-30", 0},
+        {"\"date\": \"2018\"", 2018, NULL, 1},
+        {"\"date\": \"December 2018\"", 0, NULL, 1},
+        {"\"date\": null", 0, NULL, 0},
     };
     char json[256];
     struct paper p;
@@ -188,6 +190,10 @@ static void paper_from_json_should_derive_the_year(void **state)
             assert_string_equal(p.date, cases[i].date);
         else
             assert_null(p.date);
+        if (cases[i].dropped)
+            assert_non_null(strstr(p.dropped, "field 'date'"));
+        else
+            assert_null(p.dropped);
         paper_fini(&p);
     }
 }
