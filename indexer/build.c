@@ -413,6 +413,7 @@ int index_build(const struct build_opts *o, struct build_report *rep,
     rc = code_index_load(&cf, code_warn, NULL, &ci, &rep->code, e);
     if (rc == 0)
         rc = build_generation(o, &cf, ci, gen + 1, rep, e);
+    rep->code.links_unmatched = code_index_unmatched_links(ci);
     if (rc == 0)
         rc = index_publish(o->index, gen + 1, e);
     if (rc == 0) {

@@ -51,6 +51,9 @@ void build_report_print(const struct build_report *r, double total_seconds)
     fprintf(f, "  README-only repos   %zu\n", c->repos);
     fprintf(f, "  links read          %zu (%zu skipped)\n", r->code.links,
             r->code.links_skipped);
+    if (r->code.links_unmatched)
+        fprintf(f, "    to no paper       %zu (their paper is not in the "
+                   "crawl)\n", r->code.links_unmatched);
     fprintf(f, "  READMEs loaded      %zu (%zu skipped)\n", r->code.readmes,
             r->code.readmes_skipped);
     if (r->update)

@@ -237,6 +237,7 @@ int index_update(const struct build_opts *o, struct build_report *rep,
     if (rc == 0)
         rc = update_repos(&u, e);
     rep->index_seconds = progress_elapsed(&rep->progress);
+    rep->code.links_unmatched = code_index_unmatched_links(ci);
     if (rc < 0 || (rep->counts.added == 0 && rep->counts.changed == 0))
         goto out; /* nothing to publish: the copy is thrown away */
     rc = stamp_update(u.db, e);

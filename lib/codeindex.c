@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ struct group {
     struct impl *objs;
     struct impl **ptrs;
     size_t n_impls;
+    /* Some paper asked for these links; set from indexing threads. */
+    atomic_bool asked;
 };
 
 struct code_index {
@@ -589,7 +592,7 @@ int code_index_load(const struct crawl_files *cf, code_warn_fn warn,
                     void *warn_ctx, struct code_index **out,
                     struct code_stats *stats, struct err *e)
 {
-    struct code_stats local = {0, 0, 0, 0};
+    struct code_stats local = {0, 0, 0, 0, 0};
     struct code_index *ci;
     size_t i;
     int rc = 0;
@@ -654,7 +657,7 @@ void code_index_free(struct code_index *ci)
 static struct group *memo_union(struct code_index *ci, uint32_t a, uint32_t b)
 {
     const struct group *ga = &ci->groups[a], *gb = &ci->groups[b];
-    struct group u = {NULL, 0, 0, NULL, NULL, 0}, *grown;
+    struct group u = {NULL, 0, 0, NULL, NULL, 0, 0}, *grown;
     char key[32];
     uint32_t mi = (uint32_t)ci->n_memos;
     size_t i = 0, j = 0, cap;
@@ -717,6 +720,10 @@ const struct impl *const *code_index_impls(const struct code_index *ci,
         b = NO_GROUP;
     if (a == NO_GROUP && b == NO_GROUP)
         return NULL;
+    if (a != NO_GROUP)
+        atomic_store_explicit(&w->groups[a].asked, 1, memory_order_relaxed);
+    if (b != NO_GROUP)
+        atomic_store_explicit(&w->groups[b].asked, 1, memory_order_relaxed);
     if (a == NO_GROUP || b == NO_GROUP ||
         same_links(&ci->groups[a], &ci->groups[b])) {
         g = &ci->groups[a != NO_GROUP ? a : b];
@@ -738,6 +745,28 @@ const struct impl *const *code_index_impls(const struct code_index *ci,
         ptrs = ci->groups[a].ptrs;
     }
     return (const struct impl *const *)ptrs;
+}
+
+static int group_asked(const struct code_index *ci, const struct strtab *t,
+                       const char *key)
+{
+    uint32_t g;
+
+    return key && strtab_get(t, key, &g) &&
+           atomic_load_explicit(&ci->groups[g].asked, memory_order_relaxed);
+}
+
+size_t code_index_unmatched_links(const struct code_index *ci)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; ci && i < ci->n_links; i++) {
+        const struct link *l = &ci->links[i].l;
+        if (!group_asked(ci, &ci->by_id, l->paper_id) &&
+            !group_asked(ci, &ci->by_arxiv, l->paper_arxiv_id))
+            n++;
+    }
+    return n;
 }
 
 const struct readme *code_index_readme(const struct code_index *ci,

@@ -32,6 +32,8 @@ struct code_index;
 struct code_stats {
     size_t links;           /* links read */
     size_t links_skipped;   /* malformed link records */
+    size_t links_unmatched; /* links to no paper of the crawl (known once
+                               the papers were read) */
     size_t readmes;         /* README files loaded */
     size_t readmes_skipped; /* unreadable or malformed entries */
 };
@@ -55,6 +57,9 @@ void code_index_free(struct code_index *ci);
 const struct impl *const *code_index_impls(const struct code_index *ci,
                                             const char *paper_id,
                                             const char *arxiv_id, size_t *n);
+/* Links whose paper was never asked for by code_index_impls: their paper
+ * id and arXiv id name no paper of the crawl. Call once papers are read. */
+size_t code_index_unmatched_links(const struct code_index *ci);
 /* README of a repository URL, or NULL. */
 const struct readme *code_index_readme(const struct code_index *ci,
                                        const char *repo_url);

@@ -31,6 +31,7 @@ cat "$scratch/p5" >>"$crawl/papers.jsonl"
 cat >"$crawl/links.jsonl" <<'J'
 {"paper_id":"p1","repo_url":"https://github.com/ada/sgt","is_official":true,"framework":"pytorch","stars":12}
 {"paper_id":"p2","repo_url":"https://github.com/alan/qk","is_official":null,"framework":null,"stars":null}
+{"paper_id":"p99","repo_url":"https://github.com/no/paper","is_official":null,"framework":null,"stars":null}
 J
 gzip -k "$crawl/papers.jsonl" && rm "$crawl/papers.jsonl"
 gzip -k "$crawl/links.jsonl" && rm "$crawl/links.jsonl"
@@ -43,6 +44,7 @@ expect_grep 'records skipped +2' "$scratch/err" "summary counts skips"
 expect_grep 'papers.jsonl.gz:2.*field .date.: .last spring.' "$scratch/err" \
     "unreadable date named, record kept"
 expect_grep 'fields left out +1' "$scratch/err" "summary counts left-out fields"
+expect_grep 'to no paper +1' "$scratch/err" "summary counts links to no paper"
 expect_grep 'papers indexed +3' "$scratch/err" "summary counts papers"
 expect_grep 'with code +2' "$scratch/err" "summary counts code"
 expect_eq "$(total 'graph transformers')" 1 "search after build"

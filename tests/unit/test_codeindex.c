@@ -282,8 +282,11 @@ static void code_index_should_group_and_merge_links(void **state)
     assert_int_equal(st.links, 5);
     assert_int_equal(st.links_skipped, 0);
     assert_int_equal(fx->n_warnings, 0);
+    assert_int_equal(code_index_unmatched_links(ci), 5);
 
     im = code_index_impls(ci, "p1", NULL, &n);
+    /* p1's four links found their paper; p2's has not yet. */
+    assert_int_equal(code_index_unmatched_links(ci), 1);
     assert_int_equal(n, 2);
     /* Three spellings of a/one are one implementation. */
     assert_string_equal(im[0]->repo_url, "https://github.com/a/one");
@@ -298,6 +301,7 @@ static void code_index_should_group_and_merge_links(void **state)
     im = code_index_impls(ci, "p2", "1706.03762", &n);
     assert_int_equal(n, 1);
     assert_int_equal(im[0]->official, TRI_YES);
+    assert_int_equal(code_index_unmatched_links(ci), 0);
 
     im = code_index_impls(ci, "p3", NULL, &n);
     assert_int_equal(n, 0);
