@@ -212,7 +212,12 @@ static ssize_t inflate_some(struct rec_reader *r, struct err *e)
         } else if (zr == Z_MEM_ERROR) {
             return err_set(e, ERR_NOMEM, "%s: out of memory in zlib", r->path);
         } else {
-            return err_set(e, ERR_FORMAT, "%s: corrupt gzip data: %s", r->path,
+            /* zlib finds a bad checksum only at the member's end, after
+             * the damaged lines were handed out: say where it stopped. */
+            return err_set(e, ERR_FORMAT,
+                           "%s: corrupt gzip data near compressed byte %zu "
+                           "(line %lu): %s",
+                           r->path, r->in_read - r->zs.avail_in, r->line,
                            r->zs.msg ? r->zs.msg : "unknown");
         }
         if (got > 0)

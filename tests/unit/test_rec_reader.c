@@ -365,6 +365,8 @@ static void rec_reader_should_refuse_a_bad_crc(void **state)
     fclose(f);
     assert_int_equal(read_to_error(path, &e, &records), ERR_FORMAT);
     assert_non_null(strstr(e.msg, path));
+    assert_non_null(strstr(e.msg, "compressed byte"));
+    assert_non_null(strstr(e.msg, "(line "));
 }
 
 static void rec_reader_should_refuse_unterminated_arrays(void **state)
