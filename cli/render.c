@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define MAX_AUTHORS 3
+#define SHOWN_QUERY_MAX 200
 
 static const char *str_or(const cJSON *o, const char *key, const char *dflt)
 {
@@ -144,6 +145,23 @@ static double total_field(const cJSON *reply, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* The query as echoed in a message: a pasted page is cut, at a character
+ * boundary, with an ellipsis. */
+static const char *shown_query(const cJSON *reply, char *buf, size_t cap)
+{
+    const char *q = str_or(reply, "query", "");
+    size_t n = strlen(q);
+
+    if (n < cap)
+        return q;
+    n = cap - 4;
+    while (n > 0 && ((unsigned char)q[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(buf, q, n);
+    memcpy(buf + n, "...", 4);
+    return buf;
+}
+
 int render_matched(const cJSON *reply)
 {
     return cJSON_GetArraySize(cJSON_GetObjectItem(reply, "hits")) > 0 ||
@@ -157,11 +175,12 @@ void render_text(FILE *f, const cJSON *reply, int color)
     const cJSON *facets = cJSON_GetObjectItem(reply, "facets");
     double est = cJSON_GetObjectItem(total, "estimated")->valuedouble;
     int exact = cJSON_IsTrue(cJSON_GetObjectItem(total, "exact"));
+    char q[SHOWN_QUERY_MAX];
 
     if (cJSON_GetArraySize(hits) == 0 && render_matched(reply)) {
         fprintf(f, "%s%.0f hits for \"%s\", none on this page (offset %.0f, "
                    "limit %.0f)\n",
-                exact ? "" : "about ", est, str_or(reply, "query", ""),
+                exact ? "" : "about ", est, shown_query(reply, q, sizeof(q)),
                 cJSON_GetObjectItem(reply, "offset")->valuedouble,
                 cJSON_GetObjectItem(reply, "limit")->valuedouble);
         if (facets)
@@ -171,7 +190,7 @@ void render_text(FILE *f, const cJSON *reply, int color)
     if (cJSON_GetArraySize(hits) == 0) {
         const char *fixed = str_or(reply, "corrected", NULL);
 
-        fprintf(f, "no hits for \"%s\"\n", str_or(reply, "query", ""));
+        fprintf(f, "no hits for \"%s\"\n", shown_query(reply, q, sizeof(q)));
         if (fixed)
             fprintf(f, "did you mean \"%s\"?\n", fixed);
         return;

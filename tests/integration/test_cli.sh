@@ -33,6 +33,9 @@ expect_grep 'no code' "$scratch/out" "no code shown"
 
 expect_status 1 "no hits" -- srch "zzqxjv wqpzkk"
 expect_grep 'no hits' "$scratch/out" "no hits message"
+expect_status 1 "long query" -- srch "$(printf 'zzqxjv%.0s ' $(seq 300))"
+expect_grep '^no hits for "zzqxjv .{150,200}\.\.\."$' "$scratch/out" \
+    "a long query is echoed cut"
 expect_status 1 "misspelt" -- srch "grpah netwroks"
 expect_grep 'did you mean "graph networks"' "$scratch/out" "correction offered"
 expect_status 0 "page past the end" -- srch --offset 100000 "graph networks"
