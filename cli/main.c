@@ -50,7 +50,8 @@ static void usage(FILE *f)
         "                         config/pwc-search.conf of the checkout)\n"
         "  -h, --help             this help\n"
         "\n"
-        "exit status: 0 hits found, 1 no hits, 2 usage or index error\n",
+        "exit status: 0 the query matches (even if this page shows none of\n"
+        "its hits), 1 it matches nothing, 2 usage or index error\n",
         f);
 }
 
