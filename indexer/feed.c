@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "paperdoc.h"
+#include "strset.h"
 
 #define MAX_WARNINGS 50
 
@@ -125,6 +127,42 @@ int feed_papers(const struct crawl_files *cf, paper_sink sink, void *ctx,
             return rc;
         if (stat(cf->papers[i], &sb) == 0)
             before += (size_t)sb.st_size;
+    }
+    return 0;
+}
+
+static int count_file(const char *path, struct strset *uids, struct err *e)
+{
+    struct rec_reader *r = NULL;
+    const char *json;
+    size_t len;
+    struct rec_loc loc;
+    int rc = rec_reader_open(path, &r, e);
+
+    while (rc == 0 && (rc = rec_reader_next(r, &json, &len, &loc, e)) == 1) {
+        struct err rec_err = {0, ""};
+        struct paper p;
+        char uid[sizeof(((struct doc_info *)0)->uid)];
+
+        rc = 0;
+        if (paper_from_json(json, len, &loc, &p, &rec_err) < 0)
+            continue;
+        paper_uid(&p, uid, sizeof(uid));
+        paper_fini(&p);
+        if (strset_bump(uids, uid, 1) < 0)
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+    }
+    rec_reader_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+int feed_count_uids(const struct crawl_files *cf, struct strset *uids,
+                    struct err *e)
+{
+    for (size_t i = 0; i < cf->n_papers; i++) {
+        int rc = count_file(cf->papers[i], uids, e);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }

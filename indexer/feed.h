@@ -32,6 +32,17 @@ typedef int (*paper_sink)(void *ctx, struct paper *p, struct err *e);
 int feed_papers(const struct crawl_files *cf, paper_sink sink, void *ctx,
                 struct progress *pg, struct feed_stats *st, struct err *e);
 
+struct strset;
+
+/*
+ * Counts, in uids, how many records of the crawl each paper id has
+ * (paper_uid), so that a reader of the same crawl can tell a record that
+ * a later one with the same id overrides. Bad records are not counted
+ * and not reported: the feed itself reports them.
+ */
+int feed_count_uids(const struct crawl_files *cf, struct strset *uids,
+                    struct err *e);
+
 /* Total compressed size of the paper files, for progress. */
 size_t feed_input_size(const struct crawl_files *cf);
 

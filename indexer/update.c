@@ -3,7 +3,8 @@
  * document is rebuilt and compared with the stored one; only new or
  * changed papers are written, so running the same update twice changes
  * nothing. Papers missing from the new crawl are kept (a crawl may be
- * partial).
+ * partial). Of several records with one id, the last is kept, as a build
+ * keeps it, which takes a first pass over the crawl counting ids.
  *
  * The changes go into a copy of the live generation, committed every few
  * thousand papers and then published as the next generation, the way a
@@ -26,6 +27,7 @@
 #include "log.h"
 #include "paperdoc.h"
 #include "schema.h"
+#include "strset.h"
 #include "xs.h"
 
 /* Papers written between two commits of the working copy (see build.c's
@@ -38,6 +40,7 @@ struct updater {
     const struct code_index *ci;
     struct index_counts *counts;
     size_t since_commit;
+    struct strset *uid_counts; /* records per paper id still to come */
 };
 
 /* Commits the working copy once enough papers are written. */
@@ -87,6 +90,17 @@ static int apply_doc(struct updater *u, xs_doc *doc,
     return rc;
 }
 
+/* Whether a later record of the crawl has p's id: that one is kept, as
+ * a build keeps it, and p is skipped. Writing both, one after the other,
+ * would rewrite the paper at every update of an unchanged crawl. */
+static int overridden(struct updater *u, const struct paper *p)
+{
+    char uid[sizeof(((struct doc_info *)0)->uid)];
+
+    paper_uid(p, uid, sizeof(uid));
+    return strset_bump(u->uid_counts, uid, -1) > 0;
+}
+
 static int update_paper(void *ctx, struct paper *p, struct err *e)
 {
     struct updater *u = ctx;
@@ -94,6 +108,12 @@ static int update_paper(void *ctx, struct paper *p, struct err *e)
     xs_doc *doc;
     int rc, wrote;
 
+    if (overridden(u, p)) {
+        u->counts->duplicates++;
+        paper_fini(p);
+        free(p);
+        return 0;
+    }
     rc = doc_builder_paper(u->builder, p, u->ci, &doc, &info, e);
     if (rc == 0)
         rc = apply_doc(u, doc, &info, e);
@@ -232,6 +252,11 @@ int index_update(const struct build_opts *o, struct build_report *rep,
         goto out;
     u.ci = ci;
     u.counts = &rep->counts;
+    u.uid_counts = strset_new();
+    rc = u.uid_counts ? feed_count_uids(&cf, u.uid_counts, e)
+                      : err_set(e, ERR_NOMEM, "out of memory");
+    if (rc < 0)
+        goto out;
     progress_init(&rep->progress, "papers", feed_input_size(&cf), o->quiet);
     rc = feed_papers(&cf, update_paper, &u, &rep->progress, &rep->feed, e);
     if (rc == 0)
@@ -252,6 +277,7 @@ int index_update(const struct build_opts *o, struct build_report *rep,
     if (rc == 0)
         rep->generation = gen + 1;
 out:
+    strset_free(u.uid_counts);
     doc_builder_free(u.builder);
     xs_wdb_free(u.db);
     if (tmp[0])

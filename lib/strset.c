@@ -10,7 +10,8 @@
 
 struct strset {
     char **slots;
-    size_t cap; /* power of two */
+    long *counts; /* beside slots; allocated by the first strset_bump */
+    size_t cap;   /* power of two */
     size_t n;
 };
 
@@ -44,6 +45,7 @@ void strset_free(struct strset *s)
     for (size_t i = 0; i < s->cap; i++)
         free(s->slots[i]);
     free(s->slots);
+    free(s->counts);
     free(s);
 }
 
@@ -60,14 +62,24 @@ static int grow(struct strset *s)
 {
     size_t cap = s->cap * 2;
     char **slots = calloc(cap, sizeof(*slots));
+    long *counts = s->counts ? calloc(cap, sizeof(*counts)) : NULL;
 
-    if (!slots)
+    if (!slots || (s->counts && !counts)) {
+        free(slots);
+        free(counts);
         return -1;
+    }
     for (size_t i = 0; i < s->cap; i++)
-        if (s->slots[i])
-            slots[find_slot(slots, cap, s->slots[i])] = s->slots[i];
+        if (s->slots[i]) {
+            size_t j = find_slot(slots, cap, s->slots[i]);
+            slots[j] = s->slots[i];
+            if (counts)
+                counts[j] = s->counts[i];
+        }
     free(s->slots);
+    free(s->counts);
     s->slots = slots;
+    s->counts = counts;
     s->cap = cap;
     return 0;
 }
@@ -91,6 +103,19 @@ int strset_add(struct strset *set, const char *s)
 int strset_has(const struct strset *set, const char *s)
 {
     return set->slots[find_slot(set->slots, set->cap, s)] != NULL;
+}
+
+long strset_bump(struct strset *set, const char *s, long delta)
+{
+    size_t i;
+
+    if (!set->counts && !(set->counts = calloc(set->cap, sizeof(long))))
+        return -1;
+    if (strset_add(set, s) < 0)
+        return -1;
+    i = find_slot(set->slots, set->cap, s);
+    set->counts[i] += delta;
+    return set->counts[i];
 }
 
 size_t strset_size(const struct strset *set)

@@ -50,8 +50,10 @@ expect_grep 'with code +2' "$scratch/err" "summary counts code"
 expect_eq "$(total 'graph transformers')" 1 "search after build"
 expect_eq "$(total 'invalid utf8')" 1 "invalid UTF-8 repaired and indexed"
 
-# Update: a changed title and a new paper; twice changes nothing.
+# Update: a changed title and a new paper given twice (the later record
+# is kept, as a build keeps it); twice changes nothing.
 cat >"$crawl/papers.jsonl" <<'J'
+{"id":"p6","arxiv_id":null,"title":"Neural cellular automata draft","abstract":"Growing patterns.","year":2022}
 {"id":"p1","arxiv_id":"2101.00001","title":"Sparse graph transformers at scale","abstract":"We sparsify graph attention.","authors":["Ada Lovelace"],"year":2021}
 {"id":"p6","arxiv_id":null,"title":"Neural cellular automata","abstract":"Growing patterns.","year":2022}
 J
@@ -64,6 +66,8 @@ gen=$(current_gen)
 expect_status 0 "update" -- idx update "$crawl" "$index"
 expect_grep 'added 1, changed 1' "$scratch/err" "update counts"
 expect_grep 'papers written +2' "$scratch/err" "update counts what it wrote"
+expect_grep 'duplicate ids +1' "$scratch/err" "update counts a duplicate id"
+expect_eq "$(total 'draft')" 0 "the later of two records is kept"
 expect_eq "$(total '')" $((before + 1)) "update adds one paper"
 expect_eq "$(total 'at scale')" 1 "update replaces changed paper"
 expect_eq "$(current_gen)" $((gen + 1)) "update publishes a generation"
