@@ -113,6 +113,31 @@ static void lower_field_names(char *s)
     }
 }
 
+/*
+ * Whether the query is nothing but exclusions ("-gan -vae"). Xapian reads
+ * such a query as its words; here it means every paper without them. If
+ * so, the minus signs are blanked.
+ */
+static int take_exclusions_only(char *s)
+{
+    int words = 0;
+
+    for (char *p = s; *p; p++) {
+        if (isspace((unsigned char)*p) ||
+            (p > s && !isspace((unsigned char)p[-1])))
+            continue;
+        if (p[0] != '-' || !isalnum((unsigned char)p[1]))
+            return 0;
+        words++;
+    }
+    if (!words)
+        return 0;
+    for (char *p = s; *p; p++)
+        if (*p == '-' && (p == s || isspace((unsigned char)p[-1])))
+            *p = ' ';
+    return 1;
+}
+
 /* Blanks the last double quote when they do not pair up, so that an
  * unclosed phrase reads as plain words rather than a phrase running to
  * the end of the query. Returns whether one was blanked. */
@@ -144,8 +169,10 @@ static int parse_degrading(xs_qparser *qp, char *text, xs_query **out,
                            int *degraded, struct err *e)
 {
     static const unsigned steps[] = {
-        XS_QP_BOOLEAN | XS_QP_PHRASE | XS_QP_LOVEHATE | XS_QP_WILDCARD,
-        XS_QP_PHRASE | XS_QP_LOVEHATE,
+        /* PURE_NOT: "NOT gan" alone is every paper but those with "gan". */
+        XS_QP_BOOLEAN | XS_QP_PHRASE | XS_QP_LOVEHATE | XS_QP_WILDCARD |
+            XS_QP_PURE_NOT,
+        XS_QP_PHRASE | XS_QP_LOVEHATE | XS_QP_PURE_NOT,
         0,
     };
     struct err pe;
@@ -195,11 +222,31 @@ static int combine2(enum xs_op op, xs_query **q, xs_query *other,
     return rc;
 }
 
+/* Every paper but those matching any word of text. */
+static int exclusion_query(xs_qparser *qp, char *text, int and_words,
+                           xs_query **out, int *degraded, struct err *e)
+{
+    xs_query *words = NULL, *all = NULL;
+    int rc;
+
+    xs_qparser_set_default_and(qp, 0);
+    rc = parse_degrading(qp, text, &words, degraded, e);
+    xs_qparser_set_default_and(qp, and_words);
+    if (rc == 0)
+        rc = xs_query_all(&all, e);
+    if (rc < 0) {
+        xs_query_free(words);
+        return rc;
+    }
+    *out = all;
+    return combine2(XS_OP_AND_NOT, out, words, e);
+}
+
 /* The free-text part: parsed words, arXiv id, exact title. */
 static int text_query(xs_qparser *qp, const struct search_req *r,
-                      const struct query_limits *lim, xs_query **out,
-                      int *has_text,
-                      int *degraded, struct err *e)
+                      const struct query_limits *lim, int mode_and,
+                      xs_query **out, int *has_text, int *degraded,
+                      struct err *e)
 {
     char *text = NULL, arxiv[64];
     size_t len, start, end;
@@ -223,7 +270,9 @@ static int text_query(xs_qparser *qp, const struct search_req *r,
     unpaired = drop_unpaired_quote(text);
     lower_field_names(text);
     *has_text = 1;
-    if (!is_blank(text)) {
+    if (!is_blank(text) && take_exclusions_only(text)) {
+        rc = exclusion_query(qp, text, mode_and, &q, degraded, e);
+    } else if (!is_blank(text)) {
         rc = parse_degrading(qp, text, &q, degraded, e);
         *degraded |= unpaired;
         if (rc == 0 && xs_query_is_empty(q)) {
@@ -337,7 +386,8 @@ int query_build(xs_qparser *qp, const struct search_req *r,
     int rc;
 
     xs_qparser_set_default_and(qp, mode == QUERY_ALL_WORDS);
-    rc = text_query(qp, r, lim, &q, has_text, degraded, e);
+    rc = text_query(qp, r, lim, mode == QUERY_ALL_WORDS, &q, has_text,
+                    degraded, e);
     if (rc == 0)
         rc = filters_query(r, &f, e);
     if (rc == 0 && !q && !*has_text)

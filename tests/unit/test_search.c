@@ -303,6 +303,11 @@ static void search_should_support_query_syntax(void **state)
     assert_finds("transformer OR physics", "1706.03762", 1);
     assert_finds("title:graph", "1806.01261", 1);
     assert_finds("title:physics", "graphnets-b", 0);
+    /* Only exclusions: every paper but those. */
+    assert_finds("-physics", "graphnets-b", 0);
+    assert_finds("-physics", "1806.01261", 1);
+    assert_finds("-physics -transformer", "1706.03762", 0);
+    assert_finds("-physics -transformer", "1806.01261", 1);
     assert_finds("TITLE:learnable", "graphnets-b", 1);
     assert_finds("Author:Vaswani", "1706.03762", 1);
     assert_finds("abstract:physics", "graphnets-b", 1);
