@@ -24,7 +24,8 @@
 
 #define MAX_RETRIES 3
 /* Matches examined at least when facets are asked for, so their counts
- * cover the whole result on a crawl of this size. */
+ * cover the whole result on a crawl of this size; also when no hit is
+ * asked for, since then the count is all that is wanted. */
 #define FACET_CHECK_AT_LEAST 100000
 #define FACET_TOP 20
 /* Below this many hits a query may be misspelled: look for a correction.
@@ -460,8 +461,9 @@ static int run_once(struct searcher *s, const struct search_req *r,
     }
     if (rc == 0)
         rc = xs_enquire_get_mset(enq, r->offset, r->limit,
-                                 r->facets ? FACET_CHECK_AT_LEAST
-                                           : r->offset + r->limit + 1,
+                                 r->facets || r->limit == 0
+                                     ? FACET_CHECK_AT_LEAST
+                                     : r->offset + r->limit + 1,
                                  &m, e);
     if (rc == 0)
         rc = xs_query_describe(q, &desc, e);

@@ -40,9 +40,9 @@ expect_status 1 "misspelt" -- srch "grpah netwroks"
 expect_grep 'did you mean "graph networks"' "$scratch/out" "correction offered"
 expect_status 0 "page past the end" -- srch --offset 100000 "graph networks"
 expect_grep 'none on this page' "$scratch/out" "empty page told from no hits"
-expect_status 0 "count only" -- srch --json --limit 0 "graph networks"
-expect_eq "$(json_get "$scratch/out" 'd["total"]["lower"] > 0')" True \
-    "--limit 0 still counts"
+expect_status 0 "count only" -- srch --json --limit 0 --has-code "graph networks"
+expect_eq "$(json_get "$scratch/out" 'd["total"]["exact"] and d["total"]["lower"] > 0')" \
+    True "--limit 0 counts exactly"
 expect_status 1 "filter empties" -- srch --year 1900 "graph networks"
 expect_no_grep 'did you mean' "$scratch/out" "no correction of matching words"
 expect_status 2 "unquoted exclusion" -- srch gan -medical
