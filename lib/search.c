@@ -270,10 +270,14 @@ static int set_sort(xs_enquire *enq, enum search_sort sort, struct err *e)
 static const struct {
     const char *name;
     unsigned slot;
+    const char *filter_prefix; /* its filter, when that folds values */
 } facet_slots[] = {
-    {"has_code", SLOT_HAS_CODE}, {"official", SLOT_OFFICIAL},
-    {"framework", SLOT_FRAMEWORK}, {"task", SLOT_TASKS},
-    {"year", SLOT_YEAR_TEXT},    {"venue", SLOT_VENUE},
+    {"has_code", SLOT_HAS_CODE, NULL},
+    {"official", SLOT_OFFICIAL, NULL},
+    {"framework", SLOT_FRAMEWORK, PFX_FRAMEWORK},
+    {"task", SLOT_TASKS, PFX_TASK_EXACT},
+    {"year", SLOT_YEAR_TEXT, NULL},
+    {"venue", SLOT_VENUE, PFX_VENUE_NAME},
 };
 #define N_FACETS (sizeof(facet_slots) / sizeof(facet_slots[0]))
 
@@ -331,6 +335,59 @@ static cJSON *facet_sorted(cJSON *arr, const char *name)
     return out;
 }
 
+struct keyed {
+    char key[TERM_MAX + 1];
+    cJSON *item;
+};
+
+static int keyed_order(const void *pa, const void *pb)
+{
+    const struct keyed *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+
+    /* Within one key, the most frequent spelling first. */
+    if (c == 0)
+        return facet_order(&a->item, &b->item);
+    return c;
+}
+
+/*
+ * Merges the values of a facet that its filter cannot tell apart ("Deep
+ * learning", "deep Learning"), so that each count is what filtering by
+ * the value gives. The most frequent spelling names the merged value.
+ */
+static cJSON *facet_merged(cJSON *arr, const char *filter_prefix)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
+    struct keyed *k = malloc((n ? n : 1) * sizeof(*k));
+    cJSON *out;
+
+    if (!k)
+        return arr;
+    for (cJSON *it = arr->child; it; it = it->next, i++) {
+        const char *v = cJSON_GetObjectItem(it, "value")->valuestring;
+        if (!schema_filter_term(filter_prefix, v, k[i].key, sizeof(k[i].key)))
+            k[i].key[0] = '\0';
+        k[i].item = it;
+    }
+    qsort(k, n, sizeof(*k), keyed_order);
+    out = cJSON_CreateArray();
+    for (i = 0; i < n;) {
+        cJSON *head = k[i].item;
+        double count = 0;
+        size_t j = i;
+
+        for (; j < n && strcmp(k[j].key, k[i].key) == 0; j++)
+            count += cJSON_GetObjectItem(k[j].item, "count")->valuedouble;
+        cJSON_SetNumberValue(cJSON_GetObjectItem(head, "count"), count);
+        cJSON_AddItemToArray(out, cJSON_Duplicate(head, 1));
+        i = j;
+    }
+    free(k);
+    cJSON_Delete(arr);
+    return out;
+}
+
 static int add_facets(xs_mset *m, const int *ids, cJSON *reply,
                       struct err *e)
 {
@@ -340,6 +397,8 @@ static int add_facets(xs_mset *m, const int *ids, cJSON *reply,
     for (size_t i = 0; i < N_FACETS && rc == 0; i++) {
         struct facet_acc acc = {cJSON_CreateArray()};
         rc = xs_mset_facet(m, ids[i], facet_collect, &acc, e);
+        if (facet_slots[i].filter_prefix)
+            acc.arr = facet_merged(acc.arr, facet_slots[i].filter_prefix);
         cJSON_AddItemToObject(facets, facet_slots[i].name,
                               facet_sorted(acc.arr, facet_slots[i].name));
     }
