@@ -13,13 +13,13 @@
 /*
  * LUMP maps dashes, curly single quotes and odd spaces to ASCII, so that
  * a U+2010 hyphen in "self-attention" matches the ASCII one on both sides.
- * TODO(script-aware mark stripping): STRIPMARK also drops Indic vowel
- * signs and kana voicing marks, conflating some words in those scripts;
- * matching stays consistent because queries fold the same way.
+ * Marks are stripped here rather than by utf8proc's STRIPMARK, which would
+ * also drop kana voicing marks and Indic vowel signs and so turn words of
+ * those scripts into other words (see is_spelling_mark).
  */
 #define FOLD_OPTS                                                              \
     (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |                    \
-     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP)
+     UTF8PROC_IGNORE | UTF8PROC_LUMP)
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME  0x100000001b3ULL
@@ -67,6 +67,36 @@ static utf8proc_int32_t blank_controls(utf8proc_int32_t cp, void *data)
 }
 
 /*
+ * Marks that spell a different letter or syllable rather than accent one:
+ * Brahmic vowel signs and viramas (Devanagari to Sinhala, Thai, Lao,
+ * Tibetan, Myanmar, Khmer) and the kana voicing marks (テ and デ are
+ * different syllables). Dropping them would merge distinct words.
+ */
+static int is_spelling_mark(utf8proc_int32_t cp)
+{
+    return (cp >= 0x0900 && cp <= 0x0DFF) || (cp >= 0x0E00 && cp <= 0x0FFF) ||
+           (cp >= 0x1000 && cp <= 0x109F) || (cp >= 0x1780 && cp <= 0x17FF) ||
+           cp == 0x3099 || cp == 0x309A;
+}
+
+/* Drops the accent-like marks of a decomposed run; returns the new
+ * length. */
+static utf8proc_ssize_t strip_marks(utf8proc_int32_t *cps, utf8proc_ssize_t n)
+{
+    utf8proc_ssize_t o = 0;
+
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        utf8proc_category_t cat = utf8proc_category(cps[i]);
+        if ((cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+             cat == UTF8PROC_CATEGORY_ME) &&
+            !is_spelling_mark(cps[i]))
+            continue;
+        cps[o++] = cps[i];
+    }
+    return o;
+}
+
+/*
  * Folds one run of valid, non-ASCII UTF-8 with opts. Points *out at the
  * UTF-8 result, which lives in sc until the next call, and returns its
  * length, or a negative utf8proc error code.
@@ -94,7 +124,7 @@ static utf8proc_ssize_t fold_run(struct scratch *sc, const char *s, size_t len,
         sc->buf = bigger;
         sc->cap = (size_t)n + 1;
     }
-    n = utf8proc_reencode(sc->buf, n, opts);
+    n = utf8proc_reencode(sc->buf, strip_marks(sc->buf, n), opts);
     *out = (const char *)sc->buf;
     return n;
 }

@@ -90,8 +90,9 @@ enum {
  * README copies under their prefixes have no positions. 4: document data
  * is packed with LZ4 in the shim's value slot. 5: the abstract has no
  * prefixed terms (FIELD_IMPLICIT), and the field weights are recorded.
- * 6: code of unknown provenance is "unverified" in SLOT_OFFICIAL, and the
- * spelling table has no stop words.
+ * 6: code of unknown provenance is "unverified" in SLOT_OFFICIAL, the
+ * spelling table has no stop words, and folding keeps kana voicing marks
+ * and Brahmic vowel signs.
  */
 #define SCHEMA_VERSION "6"
 

@@ -196,6 +196,23 @@ static void fold_should_give_same_text_for_nfc_and_nfd(void **state)
     check_folds(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+static void fold_should_keep_marks_that_spell_letters(void **state)
+{
+    static const struct fold_case cases[] = {
+        /* katakana de, NFC and NFD, stays de (not te) */
+        {"\xE3\x83\x87\xE3\x83\xBC\xE3\x82\xBF",
+         "\xE3\x83\x87\xE3\x83\xBC\xE3\x82\xBF"},
+        {"\xE3\x83\x86\xE3\x82\x99", "\xE3\x83\x87"},
+        /* Devanagari ki: the vowel sign stays */
+        {"\xE0\xA4\x95\xE0\xA4\xBF", "\xE0\xA4\x95\xE0\xA4\xBF"},
+        /* a Greek accent goes, as Latin ones do */
+        {"\xCE\xAC", "\xCE\xB1"},
+    };
+
+    (void)state;
+    check_folds(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 static void fold_should_apply_compatibility_forms(void **state)
 {
     static const struct fold_case cases[] = {
@@ -366,6 +383,7 @@ int main(void)
         cmocka_unit_test(utf8_repair_should_accept_empty_input),
         cmocka_unit_test(utf8_repair_should_always_produce_valid_text),
         cmocka_unit_test(fold_should_give_same_text_for_nfc_and_nfd),
+        cmocka_unit_test(fold_should_keep_marks_that_spell_letters),
         cmocka_unit_test(fold_should_apply_compatibility_forms),
         cmocka_unit_test(fold_should_keep_case_and_query_syntax),
         cmocka_unit_test(fold_should_turn_control_characters_into_spaces),
