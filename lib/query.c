@@ -324,10 +324,10 @@ static int list_filter(const char *prefix, const char *list,
             n++;
     }
     free(copy);
+    /* A list of only blanks and commas ("," or " ") filters nothing, as
+     * an empty value does. */
     *out = NULL;
-    if (rc == 0 && n == 0)
-        rc = xs_query_term(" no value ", 1, out, e); /* matches nothing */
-    else if (rc == 0)
+    if (rc == 0 && n > 0)
         rc = xs_query_combine(XS_OP_OR, subs, n, out, e);
     for (size_t i = 0; i < n; i++)
         xs_query_free(subs[i]);
@@ -348,28 +348,48 @@ static int year_filter(const struct search_req *r, xs_query **out,
                                 r->year_to ? hi : NULL, hi_len, out, e);
 }
 
+/* Appends *q to subs when the step that made it succeeded and it filters
+ * something; clears *q for the next step. */
+static int keep(int rc, xs_query **q, xs_query **subs, size_t *n)
+{
+    if (rc == 0 && *q)
+        subs[(*n)++] = *q;
+    *q = NULL;
+    return rc;
+}
+
 static int filters_query(const struct search_req *r, xs_query **out,
                          struct err *e)
 {
-    xs_query *subs[8];
+    const char *has_code = r->has_code ? PFX_HAS_CODE "1" : PFX_HAS_CODE "0";
+    xs_query *subs[8], *q = NULL;
     size_t n = 0;
     int rc = 0;
 
-    if (r->has_code >= 0)
-        rc = xs_query_term(r->has_code ? PFX_HAS_CODE "1" : PFX_HAS_CODE "0",
-                           1, &subs[n++], e);
-    if (rc == 0 && r->official == 1)
-        rc = xs_query_term(PFX_OFFICIAL "1", 1, &subs[n++], e);
-    if (rc == 0 && r->framework)
-        rc = list_filter(PFX_FRAMEWORK, r->framework, &subs[n++], e);
-    if (rc == 0 && r->task)
-        rc = list_filter(PFX_TASK_EXACT, r->task, &subs[n++], e);
-    if (rc == 0 && r->venue)
-        rc = list_filter(PFX_VENUE_NAME, r->venue, &subs[n++], e);
-    if (rc == 0 && (r->year_from || r->year_to))
-        rc = year_filter(r, &subs[n++], e);
-    if (rc < 0)
-        n--; /* the failed slot holds nothing */
+    if (r->has_code >= 0) {
+        rc = xs_query_term(has_code, 1, &q, e);
+        rc = keep(rc, &q, subs, &n);
+    }
+    if (rc == 0 && r->official == 1) {
+        rc = xs_query_term(PFX_OFFICIAL "1", 1, &q, e);
+        rc = keep(rc, &q, subs, &n);
+    }
+    if (rc == 0 && r->framework) {
+        rc = list_filter(PFX_FRAMEWORK, r->framework, &q, e);
+        rc = keep(rc, &q, subs, &n);
+    }
+    if (rc == 0 && r->task) {
+        rc = list_filter(PFX_TASK_EXACT, r->task, &q, e);
+        rc = keep(rc, &q, subs, &n);
+    }
+    if (rc == 0 && r->venue) {
+        rc = list_filter(PFX_VENUE_NAME, r->venue, &q, e);
+        rc = keep(rc, &q, subs, &n);
+    }
+    if (rc == 0 && (r->year_from || r->year_to)) {
+        rc = year_filter(r, &q, e);
+        rc = keep(rc, &q, subs, &n);
+    }
     *out = NULL;
     if (rc == 0 && n)
         rc = xs_query_combine(XS_OP_AND, subs, n, out, e);

@@ -496,6 +496,16 @@ static void search_should_filter(void **state)
     assert_string_equal(hit_id(r, 0), "graphnets-b");
     cJSON_Delete(r);
 
+    /* A list of nothing filters nothing. */
+    search_req_init(&req);
+    req.framework = " , ";
+    r = run("kernels", &req);
+    assert_int_equal(n_hits(r), 4);
+    cJSON_Delete(r);
+    r = run("kernels", NULL);
+    assert_int_equal(n_hits(r), 4);
+    cJSON_Delete(r);
+
     search_req_init(&req);
     req.framework = "PyTorch";
     r = run("", &req);
