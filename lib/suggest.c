@@ -165,25 +165,15 @@ static int seen_text(cJSON *arr, const char *text)
     return 0;
 }
 
-/* Appends up to quota candidates of one kind, best first. */
-static int scan_kind(xs_db *db, const char *pfx, const char *kind,
-                     const char *key, size_t quota, int rank, cJSON *arr,
-                     unsigned max, struct err *e)
+/* Appends up to quota of the candidates, in their order, leaving out a
+ * text already there. */
+static void emit(const struct candidate *c, size_t n, size_t quota,
+                 cJSON *arr, unsigned max)
 {
-    struct candidate *c = calloc(SCAN_MAX, sizeof(*c));
-    struct scan s = {c, 0, SCAN_MAX, 0, kind};
-    char prefix[KEY_MAX + 8];
     size_t added = 0;
-    int rc;
 
-    if (!c)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    snprintf(prefix, sizeof(prefix), "%s%s", pfx, key);
-    rc = xs_db_terms_with_prefix(db, prefix, SCAN_MAX, collect, &s, e);
-    if (rc == 0 && rank)
-        qsort(c, s.n, sizeof(*c), by_freq);
-    for (size_t i = 0; rc == 0 && i < s.n && added < quota &&
-                       (unsigned)cJSON_GetArraySize(arr) < max;
+    for (size_t i = 0;
+         i < n && added < quota && (unsigned)cJSON_GetArraySize(arr) < max;
          i++) {
         cJSON *o;
         if (seen_text(arr, c[i].text))
@@ -195,6 +185,87 @@ static int scan_kind(xs_db *db, const char *pfx, const char *kind,
         cJSON_AddItemToArray(arr, o);
         added++;
     }
+}
+
+/* Orders candidates by kind, then text regardless of case, then the most
+ * frequent spelling first. */
+static int by_kind_text(const void *pa, const void *pb)
+{
+    const struct candidate *a = pa, *b = pb;
+    int c = strcmp(a->kind, b->kind);
+
+    if (c == 0)
+        c = strcasecmp(a->text, b->text);
+    return c ? c : by_freq(pa, pb);
+}
+
+/* Sums the counts of spellings of one name within a kind ("Deep
+ * learning", "Deep Learning"), as the task filter does, keeping the most
+ * frequent spelling; returns the new count of candidates. */
+static size_t merge_spellings(struct candidate *c, size_t n)
+{
+    size_t o = 0;
+
+    qsort(c, n, sizeof(*c), by_kind_text);
+    for (size_t i = 0; i < n; i++) {
+        if (o > 0 && strcmp(c[o - 1].kind, c[i].kind) == 0 &&
+            strcasecmp(c[o - 1].text, c[i].text) == 0) {
+            c[o - 1].freq += c[i].freq;
+            continue;
+        }
+        c[o++] = c[i];
+    }
+    return o;
+}
+
+/*
+ * Appends the best tasks and method names together, by how many papers
+ * carry them: a popular task is not hidden behind a method of the same
+ * name from a single title, nor below a rarer method.
+ */
+static int scan_ranked(xs_db *db, const char *key, size_t quota,
+                       cJSON *arr, unsigned max, struct err *e)
+{
+    static const struct {
+        const char *pfx, *kind;
+    } kinds[] = {{PFX_SUGGEST_TASK, "task"}, {PFX_SUGGEST_METHOD, "method"}};
+    struct candidate *c = calloc(2 * SCAN_MAX, sizeof(*c));
+    struct scan s = {c, 0, 0, 0, NULL};
+    char prefix[KEY_MAX + 8];
+    int rc = 0;
+
+    if (!c)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t k = 0; rc == 0 && k < 2; k++) {
+        s.cap = s.n + SCAN_MAX;
+        s.kind = kinds[k].kind;
+        snprintf(prefix, sizeof(prefix), "%s%s", kinds[k].pfx, key);
+        rc = xs_db_terms_with_prefix(db, prefix, SCAN_MAX, collect, &s, e);
+    }
+    s.n = merge_spellings(c, s.n);
+    qsort(c, s.n, sizeof(*c), by_freq);
+    if (rc == 0)
+        emit(c, s.n, quota, arr, max);
+    free(c);
+    return rc;
+}
+
+/* Appends up to quota candidates of one kind, in key order. */
+static int scan_kind(xs_db *db, const char *pfx, const char *kind,
+                     const char *key, size_t quota, cJSON *arr, unsigned max,
+                     struct err *e)
+{
+    struct candidate *c = calloc(SCAN_MAX, sizeof(*c));
+    struct scan s = {c, 0, SCAN_MAX, 0, kind};
+    char prefix[KEY_MAX + 8];
+    int rc;
+
+    if (!c)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    snprintf(prefix, sizeof(prefix), "%s%s", pfx, key);
+    rc = xs_db_terms_with_prefix(db, prefix, SCAN_MAX, collect, &s, e);
+    if (rc == 0)
+        emit(c, s.n, quota, arr, max);
     free(c);
     return rc;
 }
@@ -220,14 +291,10 @@ int suggest_lookup(xs_db *db, const char *typed, unsigned max, cJSON **out,
     free(echo);
     arr = cJSON_AddArrayToObject(o, "suggestions");
     if (key[0]) {
-        rc = scan_kind(db, PFX_SUGGEST_METHOD, "method", key, 3, 1, arr,
-                       max, e);
+        rc = scan_ranked(db, key, 6, arr, max, e);
         if (rc == 0)
-            rc = scan_kind(db, PFX_SUGGEST_TASK, "task", key, 3, 1, arr, max,
+            rc = scan_kind(db, PFX_SUGGEST_TITLE, "title", key, max, arr, max,
                            e);
-        if (rc == 0)
-            rc = scan_kind(db, PFX_SUGGEST_TITLE, "title", key, max, 0, arr,
-                           max, e);
     }
     if (rc < 0) {
         cJSON_Delete(o);

@@ -633,6 +633,15 @@ static void suggest_should_complete_titles_tasks_and_methods(void **state)
     cJSON_Delete(r);
     assert_int_equal(search_suggest(searcher, "machine tr", 10, &r, &e), 0);
     assert_true(has_suggestion(r, "Machine Translation", "task"));
+    {
+        /* Both spellings of the task, counted as its filter counts,
+         * ahead of the title that starts the same way. */
+        const cJSON *first =
+            cJSON_GetArrayItem(cJSON_GetObjectItem(r, "suggestions"), 0);
+        assert_string_equal(cJSON_GetObjectItem(first, "kind")->valuestring,
+                            "task");
+        assert_int_equal(cJSON_GetObjectItem(first, "papers")->valueint, 2);
+    }
     cJSON_Delete(r);
     assert_int_equal(search_suggest(searcher, "self att", 10, &r, &e), 0);
     assert_true(has_suggestion(
