@@ -237,7 +237,9 @@ int searcher_info(struct searcher *s, cJSON **out, struct err *e)
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && rc == 0; i++) {
         char *v = NULL;
         rc = xs_db_get_metadata(s->db, keys[i], &v, e);
-        if (rc == 0 && v && *v)
+        if (rc == 0 && v && *v && strcmp(keys[i], "generation") == 0)
+            cJSON_AddNumberToObject(o, keys[i], strtod(v, NULL));
+        else if (rc == 0 && v && *v)
             cJSON_AddStringToObject(o, keys[i], v);
         else if (rc == 0)
             cJSON_AddNullToObject(o, keys[i]);

@@ -59,8 +59,8 @@ static void note_index(struct pool *p, const char *event, const char *reason)
                  (long)cJSON_GetObjectItem(info, "documents")->valuedouble);
     gen = cJSON_GetObjectItem(info, "generation");
     log_quote(qp, sizeof(qp), p->path, 256);
-    log_info(event, "reason=%s index=%s generation=%s documents=%ld", reason,
-             qp, cJSON_IsString(gen) ? gen->valuestring : "none",
+    log_info(event, "reason=%s index=%s generation=%.0f documents=%ld",
+             reason, qp, cJSON_IsNumber(gen) ? gen->valuedouble : 0.0,
              atomic_load(&p->metrics->documents));
     cJSON_Delete(info);
 }
