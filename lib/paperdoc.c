@@ -519,10 +519,16 @@ int doc_builder_repo(struct doc_builder *b, const struct readme *r,
     xs_indexer_set_document(b->ix, b->doc);
     root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "id", info->uid);
+    /* The keys of a paper hit, unknown ones null, so a client reads both
+     * kinds alike. */
+    cJSON_AddNullToObject(root, "crawl_id");
     cJSON_AddStringToObject(root, "kind", "repo");
     cJSON_AddNullToObject(root, "arxiv_id");
     cJSON_AddStringToObject(root, "title", title);
     cJSON_AddItemToObject(root, "authors", cJSON_CreateArray());
+    cJSON_AddNullToObject(root, "date");
+    cJSON_AddNullToObject(root, "year");
+    cJSON_AddNullToObject(root, "venue");
     cJSON_AddItemToObject(root, "tasks", cJSON_CreateArray());
     {
         char term[TERM_MAX + 32];

@@ -279,8 +279,16 @@ static void real_should_find_readme_only_repositories(void **state)
     r.q = "graph_nets deepmind";
     reply = run(&r);
     cJSON_ArrayForEach(hit, hits_of(reply))
-        found |= strcmp(str_of(hit, "id"),
-                        "repo:github.com/deepmind/graph_nets") == 0;
+    {
+        static const char *const keys[] = {"crawl_id", "arxiv_id", "date",
+                                           "year", "venue", "tasks"};
+        if (strcmp(str_of(hit, "id"), "repo:github.com/deepmind/graph_nets"))
+            continue;
+        found = 1;
+        /* A repository hit has a paper hit's keys, unknown ones null. */
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+            assert_non_null(cJSON_GetObjectItem(hit, keys[i]));
+    }
     assert_true(found);
     cJSON_Delete(reply);
 }
