@@ -131,11 +131,13 @@ int feed_papers(const struct crawl_files *cf, paper_sink sink, void *ctx,
     return 0;
 }
 
-static int count_file(const char *path, struct strset *uids, struct err *e)
+static int count_file(const char *path, struct strset *uids,
+                      struct progress *pg, size_t bytes_before,
+                      struct err *e)
 {
     struct rec_reader *r = NULL;
     const char *json;
-    size_t len;
+    size_t len, in_read, in_total;
     struct rec_loc loc;
     int rc = rec_reader_open(path, &r, e);
 
@@ -151,18 +153,25 @@ static int count_file(const char *path, struct strset *uids, struct err *e)
         paper_fini(&p);
         if (strset_bump(uids, uid, 1) < 0)
             rc = err_set(e, ERR_NOMEM, "out of memory");
+        rec_reader_progress(r, &in_read, &in_total);
+        progress_update(pg, pg->count + 1, bytes_before + in_read);
     }
     rec_reader_free(r);
     return rc < 0 ? rc : 0;
 }
 
 int feed_count_uids(const struct crawl_files *cf, struct strset *uids,
-                    struct err *e)
+                    struct progress *pg, struct err *e)
 {
+    size_t before = 0;
+    struct stat sb;
+
     for (size_t i = 0; i < cf->n_papers; i++) {
-        int rc = count_file(cf->papers[i], uids, e);
+        int rc = count_file(cf->papers[i], uids, pg, before, e);
         if (rc < 0)
             return rc;
+        if (stat(cf->papers[i], &sb) == 0)
+            before += (size_t)sb.st_size;
     }
     return 0;
 }

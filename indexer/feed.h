@@ -38,10 +38,10 @@ struct strset;
  * Counts, in uids, how many records of the crawl each paper id has
  * (paper_uid), so that a reader of the same crawl can tell a record that
  * a later one with the same id overrides. Bad records are not counted
- * and not reported: the feed itself reports them.
+ * and not reported: the feed itself reports them. Progress goes to pg.
  */
 int feed_count_uids(const struct crawl_files *cf, struct strset *uids,
-                    struct err *e);
+                    struct progress *pg, struct err *e);
 
 /* Total compressed size of the paper files, for progress. */
 size_t feed_input_size(const struct crawl_files *cf);

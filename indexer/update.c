@@ -252,9 +252,13 @@ int index_update(const struct build_opts *o, struct build_report *rep,
         goto out;
     u.ci = ci;
     u.counts = &rep->counts;
+    /* The first pass, counting ids, shows its own progress. */
+    progress_init(&rep->progress, "ids_counted", feed_input_size(&cf),
+                  o->quiet);
     u.uid_counts = strset_new();
-    rc = u.uid_counts ? feed_count_uids(&cf, u.uid_counts, e)
-                      : err_set(e, ERR_NOMEM, "out of memory");
+    rc = u.uid_counts
+             ? feed_count_uids(&cf, u.uid_counts, &rep->progress, e)
+             : err_set(e, ERR_NOMEM, "out of memory");
     if (rc < 0)
         goto out;
     progress_init(&rep->progress, "papers", feed_input_size(&cf), o->quiet);
