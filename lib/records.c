@@ -118,18 +118,51 @@ static int nomem(const struct dec *d)
 
 /* Parses json into an object; cJSON's own error position is global, so
  * the parse end it hands back is used instead. */
+/*
+ * A copy of json with each \u0000 escape made \u0020, or NULL when there
+ * is none (or no memory). cJSON's strings end at a NUL, so "a\u0000b"
+ * would silently lose "b"; a space keeps the rest of the text. Escaped
+ * backslashes are skipped, so "\\u0000" (a backslash, then "u0000")
+ * stays as it is.
+ */
+static char *blank_nul_escapes(const char *json, size_t len)
+{
+    char *copy = NULL;
+
+    for (size_t i = 0; i + 6 <= len && !copy; i++)
+        if (json[i] == '\\' && memcmp(json + i + 1, "u0000", 5) == 0)
+            copy = malloc(len);
+    if (!copy)
+        return NULL;
+    memcpy(copy, json, len);
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (copy[i] != '\\')
+            continue;
+        if (copy[i + 1] == 'u' && i + 6 <= len &&
+            memcmp(copy + i + 2, "0000", 4) == 0)
+            copy[i + 4] = '2';
+        i++; /* past the escaped character */
+    }
+    return copy;
+}
+
 static int parse(const char *json, size_t len, const struct rec_loc *loc,
                  cJSON **out, struct err *e)
 {
     const char *end = NULL;
     char where[200];
+    char *blanked = blank_nul_escapes(json, len);
+    size_t bad_at = 0; /* 1-based byte of a parse error, 0 unknown */
     cJSON *root;
 
-    root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    root = cJSON_ParseWithLengthOpts(blanked ? blanked : json, len, &end, 0);
+    if (!root && end)
+        bad_at = (size_t)(end - (blanked ? blanked : json)) + 1;
+    free(blanked);
     if (!root) {
         rec_loc_format(loc, where, sizeof(where));
         return err_set(e, ERR_FORMAT, "%s: invalid JSON at byte %zu", where,
-                       end && end >= json ? (size_t)(end - json) + 1 : 0);
+                       bad_at);
     }
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);

@@ -198,6 +198,21 @@ static void paper_from_json_should_derive_the_year(void **state)
     }
 }
 
+static void paper_from_json_should_keep_text_after_a_nul_escape(void **state)
+{
+    static const char json[] =
+        "{\"id\": \"x\", \"title\": \"Has\\u0000NUL\", \"abstract\": "
+        "\"a\\\\u0000b\"}";
+    struct paper p;
+
+    (void)state;
+    decode_paper(json, &p);
+    assert_string_equal(p.title, "Has NUL");
+    /* An escaped backslash, then the letters "u0000": left as written. */
+    assert_string_equal(p.abstract, "a\\u0000b");
+    paper_fini(&p);
+}
+
 static void paper_from_json_should_repair_invalid_utf8(void **state)
 {
     static const char json[] = "{\"id\": \"x\", \"title\": \"Sch\xc3\xb6lkopf "
@@ -458,6 +473,7 @@ int main(void)
         cmocka_unit_test(paper_from_json_should_take_the_slug_of_any_paper_url),
         cmocka_unit_test(paper_from_json_should_map_null_and_absent_fields),
         cmocka_unit_test(paper_from_json_should_derive_the_year),
+        cmocka_unit_test(paper_from_json_should_keep_text_after_a_nul_escape),
         cmocka_unit_test(paper_from_json_should_repair_invalid_utf8),
         cmocka_unit_test(paper_from_json_should_reject_bad_records),
         cmocka_unit_test(paper_from_json_should_locate_array_records),
