@@ -304,33 +304,39 @@ static int text_query(xs_qparser *qp, const struct search_req *r,
     return 0;
 }
 
-/* OR of prefix+value for each comma-separated value in list. */
+struct filter_terms {
+    xs_query *subs[FILTER_LIST_MAX];
+    size_t n;
+    struct err *e;
+};
+
+static int add_filter_term(void *ctx, const char *value, const char *term)
+{
+    struct filter_terms *ft = ctx;
+    int rc = xs_query_term(term, 1, &ft->subs[ft->n], ft->e);
+
+    (void)value;
+    if (rc == 0)
+        ft->n++;
+    return rc;
+}
+
+/* OR of prefix+value for each comma-separated value in list; NULL when
+ * the list holds only blanks and commas (" , "), which filters nothing,
+ * as an empty value does. */
 static int list_filter(const char *prefix, const char *list,
                        xs_query **out, struct err *e)
 {
-    char *copy = strdup(list), *save = NULL, term[TERM_MAX + 1];
-    xs_query *subs[32];
-    size_t n = 0;
-    int rc = 0;
+    struct filter_terms ft = {{NULL}, 0, e};
+    int rc = schema_filter_list(prefix, list, add_filter_term, &ft);
 
-    if (!copy)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    for (char *v = strtok_r(copy, ",", &save); v && n < 32 && rc == 0;
-         v = strtok_r(NULL, ",", &save)) {
-        if (schema_filter_term(prefix, v, term, sizeof(term)) == 0)
-            continue;
-        rc = xs_query_term(term, 1, &subs[n], e);
-        if (rc == 0)
-            n++;
-    }
-    free(copy);
-    /* A list of only blanks and commas ("," or " ") filters nothing, as
-     * an empty value does. */
+    if (rc == ERR_NOMEM)
+        err_set(e, ERR_NOMEM, "out of memory"); /* no-op if already set */
     *out = NULL;
-    if (rc == 0 && n > 0)
-        rc = xs_query_combine(XS_OP_OR, subs, n, out, e);
-    for (size_t i = 0; i < n; i++)
-        xs_query_free(subs[i]);
+    if (rc == 0 && ft.n > 0)
+        rc = xs_query_combine(XS_OP_OR, ft.subs, ft.n, out, e);
+    for (size_t i = 0; i < ft.n; i++)
+        xs_query_free(ft.subs[i]);
     return rc;
 }
 

@@ -141,6 +141,28 @@ size_t schema_filter_term(const char *prefix, const char *value, char *buf,
     return o;
 }
 
+int schema_filter_list(const char *prefix, const char *list,
+                       filter_value_fn fn, void *ctx)
+{
+    char *copy = list ? strdup(list) : NULL, *save = NULL;
+    char term[TERM_MAX + 1];
+    size_t seen = 0;
+    int rc = 0;
+
+    if (list && !copy)
+        return ERR_NOMEM;
+    for (char *v = copy ? strtok_r(copy, ",", &save) : NULL;
+         v && seen < FILTER_LIST_MAX && rc == 0;
+         v = strtok_r(NULL, ",", &save)) {
+        if (schema_filter_term(prefix, v, term, sizeof(term)) == 0)
+            continue;
+        seen++;
+        rc = fn(ctx, v, term);
+    }
+    free(copy);
+    return rc;
+}
+
 void schema_venue_name(const char *proceeding, char *buf, size_t cap)
 {
     size_t n = proceeding ? strlen(proceeding) : 0;

@@ -107,6 +107,21 @@ enum {
 size_t schema_filter_term(const char *prefix, const char *value, char *buf,
                           size_t cap);
 
+/* Values of one filter list ("pytorch,tf") read at most. */
+#define FILTER_LIST_MAX 32
+
+/*
+ * Calls fn with each value of a comma-separated filter list, as written,
+ * and its term (schema_filter_term), skipping values that are empty after
+ * folding, up to FILTER_LIST_MAX of them; stops early when fn returns
+ * non-zero and returns that. A filter and whatever reports on it read a
+ * list the same way through here.
+ */
+typedef int (*filter_value_fn)(void *ctx, const char *value,
+                               const char *term);
+int schema_filter_list(const char *prefix, const char *list,
+                       filter_value_fn fn, void *ctx);
+
 /*
  * Whether the terms of a field prefix carry word positions. Every word is
  * positioned once in the unprefixed copy; the prefixed copies of the long

@@ -643,11 +643,38 @@ static int add_correction(struct searcher *s, const struct search_req *r,
     return 0;
 }
 
+struct unmatched {
+    struct searcher *s;
+    const char *name;
+    cJSON *reply;
+};
+
+static int warn_if_unmatched(void *ctx, const char *value, const char *term)
+{
+    struct unmatched *u = ctx;
+    struct err te = {0, ""};
+    uint32_t freq = 1;
+    char msg[TERM_MAX + 64], *shown;
+    cJSON *warnings;
+    size_t n;
+
+    if (xs_db_termfreq(u->s->db, term, &freq, &te) < 0 || freq > 0)
+        return 0;
+    warnings = cJSON_GetObjectItem(u->reply, "warnings");
+    if (!warnings)
+        warnings = cJSON_AddArrayToObject(u->reply, "warnings");
+    shown = text_utf8_repair(value, strlen(value), &n);
+    snprintf(msg, sizeof(msg), "%s '%.*s' matches no paper", u->name,
+             TERM_MAX, shown ? shown : "");
+    free(shown);
+    cJSON_AddItemToArray(warnings, cJSON_CreateString(msg));
+    return 0;
+}
+
 /*
  * Names each filter value that no paper has ("framework 'TensorFlow'"),
  * since a filter that can never match looks like a search that found
- * nothing. Values are matched as the filters match them: folded and in
- * lower case.
+ * nothing. The lists are read as the filters read them.
  */
 static void add_filter_warnings(struct searcher *s,
                                 const struct search_req *r, cJSON *reply)
@@ -659,30 +686,11 @@ static void add_filter_warnings(struct searcher *s,
         {"task", PFX_TASK_EXACT, r->task},
         {"venue", PFX_VENUE_NAME, r->venue},
     };
-    cJSON *warnings = NULL;
 
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-        char *copy = lists[i].list ? strdup(lists[i].list) : NULL, *save;
-        char term[TERM_MAX + 1], msg[TERM_MAX + 64];
-
-        for (char *v = copy ? strtok_r(copy, ",", &save) : NULL; v;
-             v = strtok_r(NULL, ",", &save)) {
-            uint32_t freq = 1;
-            struct err te = {0, ""};
-
-            if (schema_filter_term(lists[i].prefix, v, term, sizeof(term)) &&
-                (xs_db_termfreq(s->db, term, &freq, &te) < 0 || freq > 0))
-                continue;
-            size_t n;
-            char *shown = text_utf8_repair(v, strlen(v), &n);
-            if (!warnings)
-                warnings = cJSON_AddArrayToObject(reply, "warnings");
-            snprintf(msg, sizeof(msg), "%s '%.*s' matches no paper",
-                     lists[i].name, TERM_MAX, shown ? shown : "");
-            free(shown);
-            cJSON_AddItemToArray(warnings, cJSON_CreateString(msg));
-        }
-        free(copy);
+        struct unmatched u = {s, lists[i].name, reply};
+        (void)schema_filter_list(lists[i].prefix, lists[i].list,
+                                 warn_if_unmatched, &u);
     }
 }
 

@@ -501,6 +501,7 @@ static void search_should_filter(void **state)
     req.framework = " , ";
     r = run("kernels", &req);
     assert_int_equal(n_hits(r), 4);
+    assert_null(cJSON_GetObjectItem(r, "warnings")); /* nothing to warn of */
     cJSON_Delete(r);
     r = run("kernels", NULL);
     assert_int_equal(n_hits(r), 4);
